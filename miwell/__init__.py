@@ -1,0 +1,1 @@
+"""MiWell: mood tracking for patients and their psychiatrists, scheduling for the clinic."""

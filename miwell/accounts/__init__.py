@@ -1,0 +1,1 @@
+"""Accounts: users of the four roles, sessions, passwords and psychiatrist assignment."""

@@ -1,0 +1,73 @@
+"""Demo data for a newcomer: one account of each role and a little life around them.
+
+Loaded by the run command only into a database without users, so real data is never mixed
+with it. ``python -m miwell.demo`` loads it; it prints the credentials either way.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from miwell.accounts import service
+from miwell.accounts.models import User
+from miwell.db import session_scope
+
+DEMO_PASSWORD = "calm-harbour-2026"
+
+# (role, name, email, phone, emergency contact name, emergency contact phone)
+ACCOUNTS = [
+    ("admin", "Ada Admin", "admin@miwell.example", "+44 20 7946 0001", "", ""),
+    ("staff", "Sam Reception", "staff@miwell.example", "+44 20 7946 0002", "", ""),
+    ("psychiatrist", "Dr Priya Shah", "psychiatrist@miwell.example", "+44 20 7946 0003", "", ""),
+    ("psychiatrist", "Dr Tom Okafor", "tom.okafor@miwell.example", "+44 20 7946 0004", "", ""),
+    ("patient", "Pat Patient", "patient@miwell.example", "+44 113 496 0101", "Morgan Patient", "+44 161 496 0201"),
+    ("patient", "Jamie Rivers", "jamie.rivers@miwell.example", "+44 113 496 0102", "Alex Rivers", "+44 161 496 0202"),
+    ("patient", "Robin Hale", "robin.hale@miwell.example", "+44 113 496 0103", "Chris Hale", "+44 161 496 0203"),
+]
+
+LOGINS = [(a[0], a[2]) for a in ACCOUNTS if a[2].split("@")[0] in {"admin", "staff", "psychiatrist", "patient"}]
+
+
+def has_users(session: Session) -> bool:
+    return session.exec(select(func.count()).select_from(User)).one() > 0
+
+
+def load(session: Session) -> bool:
+    """Load the demo data unless there are users already. Returns whether it loaded."""
+    if has_users(session):
+        return False
+    for role, name, email, phone, contact_name, contact_phone in ACCOUNTS:
+        service.register(
+            session,
+            role=role,
+            full_name=name,
+            email=email,
+            phone=phone,
+            password=DEMO_PASSWORD,
+            emergency_contact_name=contact_name,
+            emergency_contact_phone=contact_phone,
+            by_operator=True,
+        )
+        session.flush()
+    return True
+
+
+def credentials_text() -> str:
+    lines = ["Demo accounts (password for all: %s):" % DEMO_PASSWORD]
+    lines += [f"  {role:<13} {email}" for role, email in LOGINS]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    with session_scope() as s:
+        loaded = load(s)
+    print("Demo data loaded." if loaded else "The database already has users: demo data not loaded, nothing changed.")
+    print(credentials_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

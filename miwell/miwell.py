@@ -1,0 +1,10 @@
+"""The Reflex app. Pages register themselves on import."""
+
+import reflex as rx
+
+import miwell.models  # noqa: F401  - every table, so `reflex db` sees the whole schema
+import miwell.pages  # noqa: F401
+
+app = rx.App(
+    head_components=[rx.el.meta(name="robots", content="noindex")],
+)

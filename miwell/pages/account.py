@@ -1,0 +1,131 @@
+"""Own account: details, password, deletion. Open to every role."""
+
+import reflex as rx
+
+from miwell.accounts.state import AccountState
+from miwell.ui.layout import error_callout, field, signed_in_page
+
+TIMEZONES = [
+    "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin", "Europe/Madrid",
+    "Europe/Rome", "Europe/Athens", "Africa/Johannesburg", "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo",
+    "Australia/Sydney", "Pacific/Auckland", "America/Sao_Paulo", "America/New_York", "America/Chicago",
+    "America/Denver", "America/Los_Angeles", "UTC",
+]
+
+
+def _details() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Your details", size="4"),
+                error_callout(AccountState.details_error, id="details-error"),
+                field("Full name", "full_name", default_value=AccountState.full_name),
+                field("Email", "email", type="email", default_value=AccountState.email),
+                field("Phone", "phone", type="tel", default_value=AccountState.phone),
+                rx.cond(
+                    AccountState.user_role == "patient",
+                    rx.vstack(
+                        field("Emergency contact's name", "emergency_contact_name", default_value=AccountState.emergency_contact_name),
+                        field("Emergency contact's phone", "emergency_contact_phone", type="tel", default_value=AccountState.emergency_contact_phone),
+                        rx.vstack(
+                            rx.el.label("Your time zone", html_for="timezone", style={"fontWeight": 500, "fontSize": "0.9em"}),
+                            rx.el.select(
+                                *[rx.el.option(tz, value=tz) for tz in TIMEZONES],
+                                name="timezone",
+                                id="timezone",
+                                default_value=AccountState.timezone,
+                                style={"padding": "0.5em", "borderRadius": "8px", "width": "100%"},
+                            ),
+                            rx.text("Your day, and so your daily entry, follows this time zone.", size="1", color_scheme="gray"),
+                            spacing="1",
+                            width="100%",
+                        ),
+                        rx.text("Your psychiatrist: ", rx.text.strong(AccountState.psychiatrist_name), size="2"),
+                        spacing="3",
+                        width="100%",
+                    ),
+                ),
+                rx.button("Save details", type="submit"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=AccountState.save_details,
+        ),
+        width="100%",
+    )
+
+
+def _password() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Change password", size="4"),
+                rx.text("Changing it signs you out everywhere else.", size="2", color_scheme="gray"),
+                error_callout(AccountState.password_error, id="password-error"),
+                field("Current password", "current", type="password", auto_complete="current-password"),
+                field("New password", "new", type="password", auto_complete="new-password"),
+                field("Repeat the new password", "confirm", type="password", auto_complete="new-password"),
+                rx.button("Change password", type="submit"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=AccountState.change_password,
+        ),
+        width="100%",
+    )
+
+
+def _delete() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Delete account", size="4"),
+            rx.text(
+                "This removes your account and your personal data. It cannot be undone.",
+                size="2",
+                color_scheme="gray",
+            ),
+            rx.alert_dialog.root(
+                rx.alert_dialog.trigger(rx.button("Delete my account", color_scheme="red", variant="soft")),
+                rx.alert_dialog.content(
+                    rx.alert_dialog.title("Delete your account?"),
+                    rx.alert_dialog.description("Enter your password to confirm. Everything stored about you is deleted."),
+                    rx.form(
+                        rx.vstack(
+                            error_callout(AccountState.delete_error, id="delete-error"),
+                            field("Password", "password", type="password", auto_complete="current-password"),
+                            rx.hstack(
+                                rx.alert_dialog.cancel(rx.button("Keep my account", variant="soft", color_scheme="gray", type="button")),
+                                rx.button("Delete for good", color_scheme="red", type="submit"),
+                                spacing="3",
+                                justify="end",
+                                width="100%",
+                            ),
+                            spacing="3",
+                            width="100%",
+                            margin_top="1em",
+                        ),
+                        on_submit=AccountState.delete_account,
+                    ),
+                ),
+                open=AccountState.delete_open,
+                on_open_change=AccountState.set_delete_open,
+            ),
+            spacing="3",
+            align="start",
+        ),
+        width="100%",
+    )
+
+
+@signed_in_page("/account", "Your account", on_load=AccountState.load)
+def account() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Your account", size="7"),
+        rx.cond(
+            AccountState.loaded,
+            rx.grid(_details(), rx.vstack(_password(), _delete(), spacing="4", width="100%"), columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
+            rx.spinner(size="3"),
+        ),
+        spacing="4",
+        width="100%",
+    )

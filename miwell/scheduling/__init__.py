@@ -1,0 +1,1 @@
+"""Pure scheduling core: agenda rules, free slots, appointment statuses and colours."""

@@ -1,0 +1,1 @@
+"""Shared UI pieces: the page template and small components used by several pages."""
