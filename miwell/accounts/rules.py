@@ -5,6 +5,7 @@ No Reflex and no database here, so each rule is tested and fuzzed directly.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -195,6 +196,7 @@ def failure_delay(failures: int) -> float:
 
 def lock_message(state: ThrottleState, now: datetime) -> str:
     assert state.locked_until is not None
-    minutes = max(1, int((state.locked_until - now).total_seconds() // 60) + 1)
+    seconds = (state.locked_until - now).total_seconds()
+    minutes = max(1, math.ceil(seconds / 60))
     unit = "minute" if minutes == 1 else "minutes"
     return f"Too many failed attempts. Sign-in is locked for {minutes} {unit}; try again later."

@@ -1,0 +1,36 @@
+"""Small helpers that create accounts through the real services."""
+
+from __future__ import annotations
+
+import itertools
+
+from sqlmodel import Session
+
+from miwell.accounts import service
+from miwell.accounts.models import User
+from miwell.accounts.service import CurrentUser
+
+PASSWORD = "calm-harbour-2026"
+_counter = itertools.count(1)
+
+
+def make_user(session: Session, role: str = "patient", email: str | None = None, name: str | None = None, **extra) -> User:
+    n = next(_counter)
+    fields = dict(
+        role=role,
+        full_name=name or f"{role.title()} Person {n}",
+        email=email or f"{role}{n}@example.org",
+        phone=f"+44 20 7946 {n % 10000:04d}",
+        password=PASSWORD,
+        by_operator=True,
+    )
+    if role == "patient":
+        fields.update(emergency_contact_name="Kin Person", emergency_contact_phone="+44 161 496 0000")
+    fields.update(extra)
+    user = service.register(session, **fields)
+    session.flush()
+    return user
+
+
+def as_current(user: User) -> CurrentUser:
+    return CurrentUser.of(user)
