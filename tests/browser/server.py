@@ -83,7 +83,9 @@ def start_app(port: int, redis_url: str | None = None, timeout: float = 600.0, w
     env = _env(port, database_url, redis_url)
     python = str(ROOT / ".venv/bin/python")
     for args in (["-m", "alembic", "upgrade", "head"], ["-m", "miwell.demo"]):
-        subprocess.run([python, *args], cwd=workdir, env=env, check=True, capture_output=True)
+        done = subprocess.run([python, *args], cwd=workdir, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"`python {' '.join(args)}` failed:\n{done.stdout}\n{done.stderr}")
     log_path = workdir / "reflex.log"
     log = open(log_path, "w")
     process = subprocess.Popen(
