@@ -181,7 +181,7 @@ class AccountState(AuthState):
         self.delete_open = False
         user = self._current_user()
         if user is None:
-            return self._turn_away(None)
+            return  # the page guard has already sent them to sign in
         with session_scope() as s:
             self._fill(service.account_view(s, user))
         self.loaded = True
@@ -274,7 +274,8 @@ class AdminAccountsState(AuthState):
     def load(self):
         user = self._require(Role.ADMIN.value)
         if user is None:
-            return self._turn_away(self._current_user())
+            self.rows = []
+            return  # the page guard redirects with a message
         self.error = ""
         self._load(user)
 
