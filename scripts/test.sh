@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Run every test: the same setup as scripts/run.sh, Debian's Chromium for the browser tests
+# (installed when this machine allows it), then the whole pytest suite in one run.
+# Extra arguments go to pytest (for example: scripts/test.sh tests/unit -x).
+set -euo pipefail
+source "$(dirname "$0")/setup.sh"
+
+if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "Installing Debian's chromium and chromium-driver for the browser tests"
+        apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-noto-color-emoji >/dev/null
+    elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+        say "Installing Debian's chromium and chromium-driver for the browser tests"
+        sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver fonts-noto-color-emoji >/dev/null
+    else
+        say "Chromium is not installed and this user cannot install it (needs root)."
+        say "Browser tests will be SKIPPED. To run them: sudo apt-get install chromium chromium-driver"
+    fi
+fi
+
+# Tests never read the developer's key file or database.
+export MIWELL_SECRET_KEY="${MIWELL_SECRET_KEY:-test-secret-key-not-for-production}"
+say "Running the tests${CI:+ (CI: PostgreSQL, Redis and Chromium are required)}"
+exec python -m pytest "$@"
