@@ -6,6 +6,7 @@ Two state managers stand for two workers: what one writes, the other reads back.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import uuid
 
 import pytest
@@ -89,4 +90,6 @@ def test_every_state_round_trips_between_two_workers(redis_url):
             await writer.close()
             await reader.close()
 
-    asyncio.run(round_trip())
+    # Its own thread and loop: a sync Playwright session may already own this thread's loop.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, round_trip()).result()
