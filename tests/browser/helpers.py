@@ -42,3 +42,33 @@ def register_patient(page: Page, email: str, password: str = "quiet-river-4821",
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_label("Repeat the password").fill(password)
     page.get_by_role("button", name="Create account").click()
+
+
+def send_crafted_event(page: Page, handler: str, payload: dict, trigger) -> None:
+    """Send an event the page never offers, over the page's own websocket and session.
+
+    Reflex calls ``window.__reflex_otel.onEventSend`` with each outgoing event just before it is
+    emitted; the hook swaps the next one for ours, as an attacker editing the socket would.
+    ``trigger`` is an action that makes the page send any event (a click, a navigation).
+    """
+    page.evaluate(
+        """([name, payload]) => {
+            window.__crafted = {name, payload};
+            window.__reflex_otel = {onEventSend: (event) => {
+                if (window.__crafted) {
+                    event.name = window.__crafted.name;
+                    event.payload = window.__crafted.payload;
+                    window.__crafted = null;
+                }
+            }};
+        }""",
+        [handler, payload],
+    )
+    trigger()
+    page.wait_for_function("() => window.__crafted === null")
+    page.wait_for_timeout(1500)  # let the backend handle it before the test looks at the database
+
+
+def handler_name(state_cls, method: str) -> str:
+    """The name the frontend uses for a state's event handler."""
+    return f"{state_cls.get_full_name()}.{method}"
