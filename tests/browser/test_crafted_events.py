@@ -65,7 +65,7 @@ def test_patient_cannot_create_accounts_by_crafting_the_admin_event(page, live_a
                 "timezone": "Europe/London",
             }
         },
-        trigger=lambda: page.reload(),
+        trigger=lambda: page.get_by_role("link", name="Today").click(),
     )
     expect(page.locator("#nav-user-name")).to_have_text("Pat Patient")
 
