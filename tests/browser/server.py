@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-COPIED = ("miwell", "assets", "alembic", "alembic.ini", "rxconfig.py", "requirements.txt")
+COPIED = ("miwell", "assets", "alembic", "alembic.ini", "rxconfig.py", "requirements.txt", "reflex.lock")
 
 
 @dataclass
@@ -76,7 +76,8 @@ def start_app(port: int, redis_url: str | None = None, timeout: float = 600.0, w
         src = ROOT / name
         dst = workdir / name
         if src.is_dir():
-            shutil.copytree(src, dst, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+            # `external` holds Reflex's links to shared assets; the copy makes its own.
+            shutil.copytree(src, dst, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "external"))
         elif src.exists():
             shutil.copy2(src, dst)
     database_url = f"sqlite:///{workdir / 'miwell.db'}"
