@@ -6,5 +6,8 @@ import miwell.models  # noqa: F401  - every table, so `reflex db` sees the whole
 import miwell.pages  # noqa: F401
 
 app = rx.App(
-    head_components=[rx.el.meta(name="robots", content="noindex")],
+    head_components=[
+        rx.el.meta(name="robots", content="noindex"),
+        rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+    ],
 )
