@@ -14,6 +14,8 @@ from sqlmodel import Session, select
 from miwell.accounts import service
 from miwell.accounts.models import User
 from miwell.db import session_scope
+from miwell.scheduling import demo as scheduling_demo
+from miwell.wellbeing import demo as wellbeing_demo
 
 DEMO_PASSWORD = "calm-harbour-2026"
 
@@ -39,6 +41,7 @@ def load(session: Session) -> bool:
     """Load the demo data unless there are users already. Returns whether it loaded."""
     if has_users(session):
         return False
+    organisation_id = scheduling_demo.demo_organisation(session)
     for role, name, email, phone, contact_name, contact_phone in ACCOUNTS:
         service.register(
             session,
@@ -49,9 +52,12 @@ def load(session: Session) -> bool:
             password=DEMO_PASSWORD,
             emergency_contact_name=contact_name,
             emergency_contact_phone=contact_phone,
+            organisation_id=organisation_id if role == "staff" else None,
             by_operator=True,
         )
         session.flush()
+    scheduling_demo.load_demo(session)
+    wellbeing_demo.load_demo(session)
     return True
 
 

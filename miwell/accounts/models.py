@@ -25,6 +25,11 @@ class User(SQLModel, table=True):
         CheckConstraint("email = lower(trim(email)) AND email LIKE '%_@_%'", name="ck_users_email_normalised"),
         CheckConstraint("phone LIKE '+%'", name="ck_users_phone_e164"),
         UniqueConstraint("id", "role", name="uq_users_id_role"),
+        # Clinic staff work for exactly one organisation; nobody else belongs to one.
+        CheckConstraint(
+            "(role = 'staff' AND organisation_id IS NOT NULL) OR (role <> 'staff' AND organisation_id IS NULL)",
+            name="ck_users_staff_organisation",
+        ),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -34,6 +39,15 @@ class User(SQLModel, table=True):
     full_name: str = Field(max_length=120)
     phone: str = Field(max_length=20)
     created_at: datetime = Field(default_factory=utcnow)
+    organisation_id: Optional[int] = Field(
+        default=None,
+        sa_column=Column(
+            Integer,
+            ForeignKey("organisations.id", ondelete="RESTRICT", name="fk_users_organisation"),
+            nullable=True,
+            index=True,
+        ),
+    )
 
 
 class PatientProfile(SQLModel, table=True):

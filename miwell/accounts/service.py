@@ -19,6 +19,7 @@ from miwell.accounts import rules
 from miwell.accounts.models import AuthSession, LoginThrottle, PatientProfile, User
 from miwell.accounts.passwords import hash_password, new_token, token_hash, verify_password
 from miwell.accounts.rules import Role
+from miwell.scheduling.models import Organisation
 from miwell.settings import get_settings
 from miwell.timeutil import utcnow
 
@@ -47,11 +48,12 @@ class CurrentUser:
     role: str
     full_name: str
     email: str
+    organisation_id: int | None = None  # clinic staff only
 
     @classmethod
     def of(cls, user: User) -> "CurrentUser":
         assert user.id is not None
-        return cls(user.id, user.role, user.full_name, user.email)
+        return cls(user.id, user.role, user.full_name, user.email, user.organisation_id)
 
 
 def require_role(actor: CurrentUser | User | None, *roles: str) -> None:
@@ -82,6 +84,18 @@ def email_taken(session: Session, email: str) -> bool:
     return session.exec(select(User.id).where(User.email == rules.normalise_email(email))).first() is not None
 
 
+def _organisation_for(session: Session, role: str, organisation_id: int | None) -> int | None:
+    if role != Role.STAFF.value:
+        if organisation_id is not None:
+            raise AccountError("Only clinic staff accounts belong to an organisation.")
+        return None
+    if organisation_id is None:
+        raise AccountError("Choose the organisation this staff member works for.")
+    if session.get(Organisation, organisation_id) is None:
+        raise AccountError("That organisation does not exist any more. Reload the page and choose another.")
+    return organisation_id
+
+
 def register(
     session: Session,
     *,
@@ -93,11 +107,13 @@ def register(
     emergency_contact_name: str = "",
     emergency_contact_phone: str = "",
     timezone: str | None = None,
+    organisation_id: int | None = None,
     actor: CurrentUser | None = None,
     by_operator: bool = False,
 ) -> User:
     """Create an account. Patients and psychiatrists register themselves; staff and admins need an admin.
 
+    Clinic staff work for one organisation (``organisation_id``); other roles belong to none.
     ``by_operator`` is only for the command line (someone with shell access creating the first admin).
     """
     if role not in rules.ROLES:
@@ -111,6 +127,7 @@ def register(
     rules.check_password_strength(password, clean_email, name)
     if email_taken(session, clean_email):
         raise AccountError(DUPLICATE_EMAIL)
+    organisation_id = _organisation_for(session, role, organisation_id)
 
     profile: PatientProfile | None = None
     if role == Role.PATIENT.value:
@@ -131,7 +148,12 @@ def register(
         )
 
     user = User(
-        email=clean_email, password_hash=hash_password(password), role=role, full_name=name, phone=clean_phone
+        email=clean_email,
+        password_hash=hash_password(password),
+        role=role,
+        full_name=name,
+        phone=clean_phone,
+        organisation_id=organisation_id,
     )
     try:
         with session.begin_nested():

@@ -14,6 +14,7 @@ from miwell.accounts import service
 from miwell.accounts.rules import HOME_PAGES, Role
 from miwell.accounts.service import AccountError, CurrentUser
 from miwell.db import session_scope
+from miwell.scheduling import service as scheduling_service
 from miwell.settings import get_settings
 
 ROLE_LABELS = {r.value: r.label for r in Role}
@@ -262,12 +263,16 @@ class AdminAccountsState(AuthState):
     rows: list[dict[str, str]] = []
     error: str = ""
     new_role: str = Role.STAFF.value
+    organisations: list[dict[str, str]] = []
 
     def _load(self, user: CurrentUser) -> None:
         with session_scope() as s:
             self.rows = [
                 {"name": r.full_name, "email": r.email, "phone": r.phone, "role": ROLE_LABELS[r.role], "created": r.created}
                 for r in service.list_accounts(s, user)
+            ]
+            self.organisations = [
+                {"id": str(o.id), "label": o.name} for o in scheduling_service.list_organisations(s, user)
             ]
 
     @rx.event
@@ -284,6 +289,13 @@ class AdminAccountsState(AuthState):
         if role in (Role.STAFF.value, Role.ADMIN.value):
             self.new_role = role
 
+    def _chosen_organisation(self, form: dict[str, Any]) -> int | None:
+        """Staff need one; the service refuses a missing or unknown organisation with a clear message."""
+        raw = str(form.get("organisation_id", "") or "")
+        if self.new_role != Role.STAFF.value or not raw:
+            return None
+        return scheduling_service.parse_id(raw)
+
     @rx.event
     def create(self, form: dict[str, Any]):
         user = self._require(Role.ADMIN.value)
@@ -298,6 +310,7 @@ class AdminAccountsState(AuthState):
                     email=str(form.get("email", "")),
                     phone=str(form.get("phone", "")),
                     password=str(form.get("password", "")),
+                    organisation_id=self._chosen_organisation(form),
                     actor=user,
                 )
                 name = created.full_name
@@ -326,29 +339,6 @@ class PatientHomeState(AuthState):
         self.psychiatrist_name = view.psychiatrist_name
         self.psychiatrist_email = view.psychiatrist_email
         self.psychiatrist_phone = view.psychiatrist_phone
-
-
-class PsychiatristHomeState(AuthState):
-    patients: list[dict[str, str]] = []
-
-    @rx.event
-    def load(self):
-        user = self._require(Role.PSYCHIATRIST.value)
-        if user is None:
-            self.patients = []
-            return
-        with session_scope() as s:
-            self.patients = [
-                {
-                    "name": p.full_name,
-                    "email": p.email,
-                    "phone": p.phone,
-                    "contact": p.emergency_contact,
-                    "assist": "yes" if p.requires_assistance else "",
-                    "since": p.since,
-                }
-                for p in service.patients_of(s, user)
-            ]
 
 
 class StaffHomeState(AuthState):

@@ -4,6 +4,7 @@ import reflex as rx
 
 from miwell.accounts.rules import PASSWORD_MIN_LENGTH
 from miwell.accounts.state import AdminAccountsState
+from miwell.ui.clinic import select_field
 from miwell.ui.layout import error_callout, field, signed_in_page
 from miwell.ui.tables import data_table
 
@@ -20,6 +21,16 @@ def _new_account_form() -> rx.Component:
                     on_change=AdminAccountsState.set_new_role,
                 ),
                 error_callout(AdminAccountsState.error, id="new-account-error"),
+                rx.cond(
+                    AdminAccountsState.new_role == "staff",
+                    select_field(
+                        "Organisation",
+                        "organisation_id",
+                        AdminAccountsState.organisations,
+                        placeholder="Choose the organisation they work for",
+                        hint="Staff see and change only their organisation's clinic records.",
+                    ),
+                ),
                 field("Full name", "full_name"),
                 field("Email", "email", type="email"),
                 field("Phone", "phone", type="tel"),

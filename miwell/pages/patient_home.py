@@ -1,28 +1,163 @@
-"""The patient's home page."""
+"""The patient's home page: today's check-in in a few seconds, then a task and a kind word."""
 
 import reflex as rx
 
 from miwell.accounts.state import PatientHomeState
-from miwell.ui.layout import signed_in_page
+from miwell.ui.layout import error_callout, signed_in_page
+from miwell.ui.wellbeing import minutes_slider, mood_picker, note_box
+from miwell.wellbeing.state import TodayState
+
+CRISIS_LINE = (
+    "Your psychiatrist has been told about today's entry. If you are in danger now, call 999 "
+    "or go to A&E. You can also call Samaritans on 116 123, free, day or night."
+)
 
 
-@signed_in_page("/patient", "Today", role="patient", on_load=PatientHomeState.load)
-def patient_home() -> rx.Component:
-    return rx.vstack(
-        rx.heading("Hello, ", PatientHomeState.user_name, size="7"),
-        rx.card(
-            rx.vstack(
-                rx.text("Your psychiatrist", size="2", color_scheme="gray"),
-                rx.heading(PatientHomeState.psychiatrist_name, size="5", id="assigned-psychiatrist"),
-                rx.hstack(
-                    rx.link(PatientHomeState.psychiatrist_email, href="mailto:" + PatientHomeState.psychiatrist_email),
-                    rx.text(PatientHomeState.psychiatrist_phone),
-                    spacing="4",
-                ),
-                spacing="1",
+def _check_in() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading("How are you feeling today?", size="5"),
+                rx.text(TodayState.day_label, color_scheme="gray", size="2"),
+                justify="between",
+                align="baseline",
+                width="100%",
+                wrap="wrap",
             ),
+            mood_picker(TodayState.score, TodayState.choose_mood),
+            note_box(TodayState.note, TodayState.set_note, TodayState.note_length, TodayState.note_too_long),
+            minutes_slider(TodayState.minutes, TodayState.set_minutes, TodayState.form_key),
+            error_callout(TodayState.error, id="entry-error"),
+            rx.hstack(
+                rx.cond(
+                    TodayState.saved,
+                    rx.text("Saved for today. You can change it until midnight.", size="2", color_scheme="green", id="saved-note"),
+                    rx.text("One entry a day; saving again later updates it.", size="2", color_scheme="gray"),
+                ),
+                rx.button("Save", on_click=TodayState.save, size="3", id="save-entry"),
+                justify="between",
+                align="center",
+                width="100%",
+                wrap="wrap",
+            ),
+            spacing="4",
             width="100%",
         ),
-        spacing="4",
+        size="3",
+        width="100%",
+    )
+
+
+def _task_card() -> rx.Component:
+    task = TodayState.task
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.icon("leaf", color=rx.color("teal", 10)),
+                rx.text("Today's mindfulness task", size="2", color_scheme="gray", weight="medium"),
+                rx.cond(task.pinned, rx.badge("Chosen by your psychiatrist", color_scheme="teal", variant="soft")),
+                spacing="2",
+                align="center",
+                wrap="wrap",
+            ),
+            rx.heading(task.title, size="5"),
+            rx.text(task.description, size="3"),
+            rx.badge(task.minutes.to_string() + " minutes", variant="outline", size="2"),
+            spacing="2",
+            align="start",
+        ),
+        id="task-card",
+        width="100%",
+        style={"borderTop": f"4px solid {rx.color('teal', 9)}"},
+    )
+
+
+def _message_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.icon("sun", color=rx.color("amber", 10)),
+                rx.text("A word for today", size="2", color_scheme="gray", weight="medium"),
+                spacing="2",
+                align="center",
+            ),
+            rx.text(TodayState.message, size="4", style={"fontStyle": "italic"}),
+            spacing="2",
+            align="start",
+        ),
+        id="message-card",
+        width="100%",
+        style={"borderTop": f"4px solid {rx.color('amber', 9)}"},
+    )
+
+
+def _after_saving() -> rx.Component:
+    return rx.cond(
+        TodayState.saved,
+        rx.vstack(
+            rx.cond(
+                (TodayState.risk == "urgent") | (TodayState.risk == "watch"),
+                rx.callout(CRISIS_LINE, icon="heart-handshake", color_scheme="iris", width="100%", id="support-callout"),
+            ),
+            rx.grid(
+                rx.cond(TodayState.task.id > 0, _task_card()),
+                rx.cond(TodayState.message != "", _message_card()),
+                columns=rx.breakpoints(initial="1", md="2"),
+                spacing="4",
+                width="100%",
+            ),
+            spacing="4",
+            width="100%",
+        ),
+    )
+
+
+def _care_team() -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.vstack(
+                rx.text("Your psychiatrist", size="2", color_scheme="gray"),
+                rx.heading(PatientHomeState.psychiatrist_name, size="4", id="assigned-psychiatrist"),
+                spacing="1",
+            ),
+            rx.vstack(
+                rx.link(PatientHomeState.psychiatrist_email, href="mailto:" + PatientHomeState.psychiatrist_email, size="2"),
+                rx.text(PatientHomeState.psychiatrist_phone, size="2"),
+                spacing="1",
+                align="end",
+            ),
+            justify="between",
+            align="center",
+            width="100%",
+            wrap="wrap",
+        ),
+        width="100%",
+    )
+
+
+@signed_in_page("/patient", "Today", role="patient", on_load=[PatientHomeState.load, TodayState.load])
+def patient_home() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.heading("Hello, ", PatientHomeState.user_name, size="7"),
+            rx.cond(
+                TodayState.streak > 0,
+                rx.badge(
+                    "🔥 ",
+                    rx.cond(TodayState.streak == 1, "1 day in a row", TodayState.streak.to_string() + " days in a row"),
+                    color_scheme="orange",
+                    size="3",
+                    id="streak",
+                ),
+            ),
+            justify="between",
+            align="center",
+            width="100%",
+            wrap="wrap",
+        ),
+        rx.cond(TodayState.loaded, _check_in(), rx.center(rx.spinner(size="3"), width="100%", padding="3em")),
+        _after_saving(),
+        _care_team(),
+        spacing="5",
         width="100%",
     )

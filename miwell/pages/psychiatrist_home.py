@@ -1,46 +1,107 @@
-"""The psychiatrist's home page: their patients."""
+"""The psychiatrist's dashboard: their patients, those needing assistance first."""
 
 import reflex as rx
 
-from miwell.accounts.state import PsychiatristHomeState
 from miwell.ui.layout import signed_in_page
+from miwell.wellbeing.state import DashboardState, DashRow
+
+TREND_COLOURS = {"up": "green", "down": "red", "steady": "gray", "unknown": "gray"}
 
 
-def _patient_row(p: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(
-            rx.hstack(
-                rx.text(p["name"], weight="medium"),
-                rx.cond(p["assist"] != "", rx.badge("Needs assistance", color_scheme="red")),
-                spacing="2",
-            )
+def _week(cells: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.foreach(
+            cells,
+            lambda c: rx.box(
+                title=c.title,
+                style={"width": "12px", "height": "12px", "borderRadius": "3px", "background": c.colour},
+            ),
         ),
-        rx.table.cell(p["email"]),
-        rx.table.cell(p["phone"]),
-        rx.table.cell(p["contact"]),
-        rx.table.cell(p["since"]),
+        spacing="1",
+        aria_hidden="true",
     )
 
 
-@signed_in_page("/psychiatrist", "My patients", role="psychiatrist", on_load=PsychiatristHomeState.load)
+def _row(r: DashRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.hstack(
+                rx.link(r.name, href="/psychiatrist/patients/" + r.id.to_string(), weight="medium"),
+                rx.cond(
+                    r.alert == "urgent",
+                    rx.badge("Urgent", color_scheme="red", variant="solid"),
+                    rx.cond(r.assist, rx.badge("Needs assistance", color_scheme="amber", variant="solid")),
+                ),
+                spacing="2",
+                align="center",
+                wrap="wrap",
+            )
+        ),
+        rx.table.cell(
+            rx.cond(
+                r.emoji != "",
+                rx.hstack(rx.text(r.emoji, aria_hidden="true", font_size="1.3em"), rx.text(r.label), spacing="2", align="center"),
+                rx.text("—", color_scheme="gray"),
+            )
+        ),
+        rx.table.cell(
+            rx.vstack(
+                _week(r.week),
+                rx.match(
+                    r.trend,
+                    *[(t, rx.text(r.trend_label, size="1", color_scheme=c)) for t, c in TREND_COLOURS.items()],
+                    rx.text(r.trend_label, size="1"),
+                ),
+                spacing="1",
+            )
+        ),
+        rx.table.cell(r.since),
+        rx.table.cell(rx.cond(r.unreviewed > 0, rx.badge(r.unreviewed.to_string(), variant="soft"), rx.text("—", color_scheme="gray"))),
+        style=rx.cond(r.assist, {"background": rx.color("amber", 2)}, {}),
+        class_name="patient-row",
+    )
+
+
+@signed_in_page("/psychiatrist", "My patients", role="psychiatrist", on_load=DashboardState.load)
 def psychiatrist_home() -> rx.Component:
     return rx.vstack(
-        rx.heading("My patients", size="7"),
-        rx.text("Patients who need assistance come first.", color_scheme="gray"),
-        rx.cond(
-            PsychiatristHomeState.patients.length() > 0,
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[rx.table.column_header_cell(h) for h in ("Patient", "Email", "Phone", "Emergency contact", "Registered")]
-                    )
+        rx.hstack(
+            rx.heading("My patients", size="7"),
+            rx.hstack(
+                rx.cond(
+                    DashboardState.needing_assistance > 0,
+                    rx.badge(DashboardState.needing_assistance.to_string() + " need assistance", color_scheme="amber", size="3"),
                 ),
-                rx.table.body(rx.foreach(PsychiatristHomeState.patients, _patient_row)),
-                variant="surface",
-                width="100%",
-                id="patients-table",
+                rx.badge(DashboardState.rows.length().to_string() + " patients", variant="soft", size="3"),
+                spacing="2",
             ),
-            rx.callout("No patients are assigned to you yet. New patients are assigned automatically.", icon="info", width="100%"),
+            justify="between",
+            align="center",
+            width="100%",
+            wrap="wrap",
+        ),
+        rx.text("Patients who need assistance come first, then those who checked in most recently.", color_scheme="gray"),
+        rx.cond(
+            DashboardState.loaded,
+            rx.cond(
+                DashboardState.rows.length() > 0,
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            *[
+                                rx.table.column_header_cell(h)
+                                for h in ("Patient", "Last mood", "Last 7 days", "Last entry", "To review")
+                            ]
+                        )
+                    ),
+                    rx.table.body(rx.foreach(DashboardState.rows, _row)),
+                    variant="surface",
+                    width="100%",
+                    id="patients-table",
+                ),
+                rx.callout("No patients are assigned to you yet. New patients are assigned automatically.", icon="info", width="100%"),
+            ),
+            rx.center(rx.spinner(size="3"), width="100%", padding="3em"),
         ),
         spacing="4",
         width="100%",

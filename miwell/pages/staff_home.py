@@ -1,17 +1,48 @@
-"""The clinic desk: the home page of clinic staff."""
+"""The clinic desk: the home page of clinic staff. Today's appointments first, then the sections."""
 
 import reflex as rx
 
 from miwell.accounts.state import StaffHomeState
+from miwell.scheduling.state import AppointmentsState
+from miwell.ui.clinic import appointments_table
 from miwell.ui.layout import signed_in_page
 from miwell.ui.tables import data_table
 
+SECTIONS = [
+    ("Doctors", "/staff/doctors", "stethoscope", "Agendas, free slots and booking"),
+    ("Patients", "/staff/patients", "heart_handshake", "The people the clinic cares for"),
+    ("Clients", "/staff/clients", "contact", "Who books and is responsible"),
+]
 
-@signed_in_page("/staff", "Clinic desk", role="staff", on_load=StaffHomeState.load)
+
+def _section_link(title: str, href: str, icon: str, text: str) -> rx.Component:
+    return rx.link(
+        rx.card(
+            rx.hstack(
+                rx.icon(icon, size=22),
+                rx.vstack(rx.text(title, weight="bold"), rx.text(text, size="2", color_scheme="gray"), spacing="0"),
+                align="center",
+                spacing="3",
+            ),
+            width="100%",
+        ),
+        href=href,
+        underline="none",
+        color_scheme="gray",
+        high_contrast=True,
+        width="100%",
+    )
+
+
+@signed_in_page("/staff", "Clinic desk", role="staff", on_load=[AppointmentsState.load_today, StaffHomeState.load])
 def staff_home() -> rx.Component:
     return rx.vstack(
         rx.heading("Clinic desk", size="7"),
-        rx.text("Psychiatrists of MiWell and how many patients each looks after.", color_scheme="gray"),
+        rx.grid(*[_section_link(*s) for s in SECTIONS], columns=rx.breakpoints(initial="1", sm="3"), spacing="3", width="100%"),
+        rx.heading(AppointmentsState.heading, size="5", margin_top="0.5em"),
+        appointments_table("No appointments today. Book one from a doctor's page."),
+        rx.heading("Psychiatrists on MiWell", size="4", margin_top="1em"),
+        rx.text("Psychiatrists of MiWell and how many patients each looks after.", color_scheme="gray", size="2"),
         data_table(
             StaffHomeState.psychiatrists,
             [("Psychiatrist", "name"), ("Email", "email"), ("Phone", "phone"), ("Patients", "patients")],

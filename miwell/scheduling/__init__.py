@@ -1,1 +1,2 @@
-"""Pure scheduling core: agenda rules, free slots, appointment statuses and colours."""
+"""Scheduling: the pure core (availability, status, colours: no Reflex, no database) and the
+clinic records, services and states built on it."""

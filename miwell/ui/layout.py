@@ -7,12 +7,14 @@ from typing import Any, Callable
 import reflex as rx
 
 from miwell.accounts.state import AuthState
+from miwell.notifications.components import alert_banner
+from miwell.notifications.state import AlertState
 
 NAV_LINKS: dict[str, list[tuple[str, str]]] = {
-    "patient": [("Today", "/patient")],
-    "psychiatrist": [("My patients", "/psychiatrist")],
-    "staff": [("Clinic desk", "/staff")],
-    "admin": [("Accounts", "/admin")],
+    "patient": [("Today", "/patient"), ("History", "/patient/history")],
+    "psychiatrist": [("My patients", "/psychiatrist"), ("To review", "/psychiatrist/review"), ("Task library", "/psychiatrist/tasks")],
+    "staff": [("Clinic desk", "/staff"), ("Doctors", "/staff/doctors"), ("Patients", "/staff/patients"), ("Clients", "/staff/clients")],
+    "admin": [("Accounts", "/admin"), ("Organisations", "/admin/organisations")],
 }
 
 
@@ -82,12 +84,15 @@ def signed_in_page(route: str, title: str, role: str = "", on_load: Any = None) 
         loads: list[Any] = [AuthState.guard(role)]
         if on_load is not None:
             loads.extend(on_load if isinstance(on_load, list) else [on_load])
+        if role in ("", "psychiatrist"):
+            # Keeps a psychiatrist's open page showing new risk alerts (see notifications.state).
+            loads.append(AlertState.watch)
 
         @rx.page(route=route, title=f"{title} · MiWell", on_load=loads)
         def wrapped() -> rx.Component:
             return rx.box(
                 navbar(),
-                rx.box(content(), max_width="1100px", margin="0 auto", padding="1.5em", width="100%"),
+                rx.box(alert_banner(), content(), max_width="1100px", margin="0 auto", padding="1.5em", width="100%"),
                 min_height="100vh",
                 background_color=rx.color("gray", 2),
             )

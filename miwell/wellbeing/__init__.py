@@ -1,6 +1,6 @@
-"""Pure wellbeing rules for MiWell.
+"""Wellbeing for MiWell: the daily check-in, its history, and the clinicians' side of it.
 
-Everything in this package is plain Python (standard library only): no Reflex,
+The rules are pure modules, plain Python (standard library only): no Reflex,
 no database, no clock reads. Callers pass in the facts (scores, notes, dates,
 time zones) and get back plain values, which keeps the rules easy to test and
 safe to reuse from UI state, background jobs and admin tools alike.
@@ -11,4 +11,13 @@ Modules:
     tasks           -- picks the daily wellbeing task for a patient.
     messages        -- the library of daily motivating messages and their rotation.
     calendar_rules  -- local days, streaks, averages, trends and "year in pixels".
+
+Built on them:
+    charts          -- Plotly figure and pixel grid of a history (plain values in, no database).
+    display         -- how moods, days and times read on screen.
+    models          -- the tables (entries, versions, replies, tasks, pins, suggestions, alerts).
+    access          -- who may touch which patient's records.
+    service         -- every database read and write, taking the acting user.
+    state           -- the Reflex states of the wellbeing pages.
+    demo            -- a month of demo check-ins.
 """

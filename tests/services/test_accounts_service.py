@@ -12,7 +12,7 @@ from miwell.accounts.models import AuthSession, LoginThrottle, PatientProfile, U
 from miwell.accounts.service import AccountError, PermissionDenied
 from miwell.db import session_scope
 from miwell.timeutil import utcnow
-from tests.factories import PASSWORD, as_current, make_user
+from tests.factories import PASSWORD, as_current, make_organisation, make_user
 
 
 def register_patient(s, email="new.patient@example.org", **extra):
@@ -110,8 +110,13 @@ def test_staff_and_admin_accounts_need_an_admin(engine):
             service.register(s, role="admin", full_name="Eve", email="eve@example.org", phone="020 7946 0111", password=PASSWORD, actor=as_current(patient_doc))
         with pytest.raises(PermissionDenied):
             service.register(s, role="staff", full_name="Eve", email="eve@example.org", phone="020 7946 0111", password=PASSWORD)
-        staff = service.register(s, role="staff", full_name="Sam", email="sam@example.org", phone="020 7946 0112", password=PASSWORD, actor=as_current(admin))
-        assert staff.role == "staff"
+        with pytest.raises(AccountError, match="organisation"):
+            service.register(s, role="staff", full_name="Sam", email="sam@example.org", phone="020 7946 0112", password=PASSWORD, actor=as_current(admin))
+        organisation = make_organisation(s)
+        staff = service.register(s, role="staff", full_name="Sam", email="sam@example.org", phone="020 7946 0112", password=PASSWORD, organisation_id=organisation.id, actor=as_current(admin))
+        assert (staff.role, staff.organisation_id) == ("staff", organisation.id)
+        with pytest.raises(AccountError, match="Only clinic staff"):
+            service.register(s, role="admin", full_name="Ann", email="ann@example.org", phone="020 7946 0113", password=PASSWORD, organisation_id=organisation.id, actor=as_current(admin))
 
 
 def test_login_session_and_logout(engine):

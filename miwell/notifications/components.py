@@ -1,0 +1,129 @@
+"""The alert banner at the top of every signed-in page (empty for everyone but psychiatrists)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from miwell.notifications.state import AlertCard, AlertState
+
+
+def _contact(icon: str, text: rx.Var, href: rx.Var, label: str) -> rx.Component:
+    return rx.link(
+        rx.hstack(rx.icon(icon, size=15), rx.text(text, size="2"), spacing="1", align="center"),
+        href=href,
+        aria_label=label,
+        color_scheme="gray",
+        high_contrast=True,
+    )
+
+
+def _alert(a: AlertCard) -> rx.Component:
+    urgent = a.level == "urgent"
+    tel = "tel:" + a.phone.replace(" ", "")
+    contact_tel = "tel:" + a.contact_phone.replace(" ", "")
+    return rx.box(
+        rx.vstack(
+            rx.hstack(
+                rx.hstack(
+                    rx.cond(
+                        urgent,
+                        rx.badge(rx.icon("siren", size=14), "URGENT", color_scheme="red", variant="solid", size="2"),
+                        rx.badge(rx.icon("eye", size=14), "Watch", color_scheme="amber", variant="solid", size="2"),
+                    ),
+                    rx.link(rx.text(a.patient, weight="bold", size="4"), href="/psychiatrist/patients/" + a.patient_id.to_string(), color_scheme="gray", high_contrast=True),
+                    rx.hstack(
+                        rx.text(a.emoji, aria_hidden="true", font_size="1.3em"),
+                        rx.text(a.mood, weight="medium"),
+                        spacing="1",
+                        align="center",
+                    ),
+                    rx.text(a.day, " · raised ", a.when, size="1", color_scheme="gray"),
+                    spacing="3",
+                    align="center",
+                    wrap="wrap",
+                ),
+                rx.button(
+                    rx.icon("check", size=16),
+                    "Acknowledge",
+                    on_click=AlertState.acknowledge(a.id),
+                    color_scheme=rx.cond(urgent, "red", "amber"),
+                    variant="solid",
+                    size="2",
+                    aria_label="Acknowledge the alert about " + a.patient,
+                ),
+                justify="between",
+                align="start",
+                width="100%",
+                wrap="wrap",
+                spacing="2",
+            ),
+            rx.cond(
+                a.note != "",
+                rx.text("“", a.note, "”", size="3", weight="medium", class_name="alert-note", style={"whiteSpace": "pre-wrap", "overflowWrap": "anywhere"}),
+                rx.text("No note.", size="2", color_scheme="gray", class_name="alert-note"),
+            ),
+            rx.text(a.reasons.join(" · "), size="1", color_scheme="gray"),
+            rx.hstack(
+                _contact("phone", a.phone, tel, "Call the patient"),
+                _contact("mail", a.email, "mailto:" + a.email, "Email the patient"),
+                rx.hstack(
+                    rx.icon("contact", size=15),
+                    rx.text("Emergency contact: ", a.contact_name, " ", size="2"),
+                    rx.link(a.contact_phone, href=contact_tel, size="2", aria_label="Call the emergency contact"),
+                    spacing="1",
+                    align="center",
+                ),
+                spacing="4",
+                wrap="wrap",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        padding="0.9em 1.1em",
+        border_radius="12px",
+        border_left=rx.cond(urgent, f"6px solid {rx.color('red', 10)}", f"6px solid {rx.color('amber', 9)}"),
+        background=rx.cond(urgent, rx.color("red", 3), rx.color("amber", 2)),
+        box_shadow=rx.cond(urgent, f"0 0 0 1px {rx.color('red', 7)}, 0 4px 14px {rx.color('red', 5)}", f"0 0 0 1px {rx.color('amber', 6)}"),
+        width="100%",
+        class_name=rx.cond(urgent, "risk-alert risk-alert-urgent", "risk-alert risk-alert-watch"),
+        data_alert_id=a.id.to_string(),
+    )
+
+
+def alert_banner() -> rx.Component:
+    """Always in the page, so screen readers announce alerts that appear in it."""
+    return rx.box(
+        rx.cond(
+            AlertState.alerts.length() > 0,
+            rx.vstack(
+                rx.hstack(
+                    rx.icon("triangle-alert", color=rx.color("red", 10)),
+                    rx.heading(
+                        rx.cond(
+                            AlertState.alerts.length() == 1,
+                            "A patient needs your attention",
+                            AlertState.alerts.length().to_string() + " alerts need your attention",
+                        ),
+                        size="4",
+                    ),
+                    spacing="2",
+                    align="center",
+                ),
+                rx.foreach(AlertState.visible_alerts, _alert),
+                rx.cond(
+                    (AlertState.hidden_count > 0) | AlertState.show_all,
+                    rx.button(
+                        rx.cond(AlertState.show_all, "Show fewer", "Show " + AlertState.hidden_count.to_string() + " more"),
+                        variant="ghost",
+                        on_click=AlertState.toggle_show_all,
+                    ),
+                ),
+                spacing="3",
+                width="100%",
+                margin_bottom="1.5em",
+            ),
+        ),
+        id="risk-alerts",
+        aria_live="assertive",
+        width="100%",
+    )

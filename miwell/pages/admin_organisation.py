@@ -1,0 +1,151 @@
+"""Admin: one organisation, its clinics and its staff accounts."""
+
+import reflex as rx
+
+from miwell.accounts.rules import PASSWORD_MIN_LENGTH
+from miwell.pages.account import TIMEZONES
+from miwell.scheduling.state import OrganisationPageState
+from miwell.ui.clinic import section_card, static_select_field
+from miwell.ui.layout import error_callout, field, signed_in_page
+
+S = OrganisationPageState
+
+
+def _clinic_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(row["name"], weight="medium")),
+        rx.table.cell(row["address"]),
+        rx.table.cell(row["timezone"]),
+        rx.table.cell(
+            rx.hstack(
+                rx.button("Edit", size="1", variant="soft", on_click=S.edit_clinic(row["id"])),
+                rx.button("Delete", size="1", variant="soft", color_scheme="red", on_click=S.delete_clinic(row["id"])),
+                spacing="1",
+            )
+        ),
+    )
+
+
+def _clinics() -> rx.Component:
+    editing = S.clinic_form.contains("id")
+    return section_card(
+        "Clinics",
+        error_callout(S.clinic_error, id="clinic-error"),
+        rx.cond(
+            S.clinics.length() > 0,
+            rx.table.root(
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in ("Clinic", "Address", "Time zone", "")])),
+                rx.table.body(rx.foreach(S.clinics, _clinic_row)),
+                variant="surface",
+                width="100%",
+                id="clinics-table",
+            ),
+            rx.callout("No clinics yet.", icon="info", color_scheme="gray", width="100%"),
+        ),
+        rx.form(
+            rx.vstack(
+                rx.heading(rx.cond(editing, "Edit clinic", "New clinic"), size="3"),
+                field("Name", "name", default_value=S.clinic_form.get("name", "")),
+                field("Address", "address", default_value=S.clinic_form.get("address", "")),
+                static_select_field("Time zone", "timezone", TIMEZONES, default_value=S.clinic_form.get("timezone", "Europe/London")),
+                rx.hstack(
+                    rx.button(rx.cond(editing, "Save clinic", "Add clinic"), type="submit"),
+                    rx.cond(editing, rx.button("Stop editing", variant="soft", color_scheme="gray", type="button", on_click=S.new_clinic)),
+                    spacing="2",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=S.save_clinic,
+            key=S.clinic_key,
+        ),
+    )
+
+
+def _staff() -> rx.Component:
+    return section_card(
+        "Staff accounts",
+        rx.cond(
+            S.staff.length() > 0,
+            rx.table.root(
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in ("Name", "Email", "Phone", "Since")])),
+                rx.table.body(
+                    rx.foreach(
+                        S.staff,
+                        lambda u: rx.table.row(*[rx.table.cell(u[k]) for k in ("name", "email", "phone", "since")]),
+                    )
+                ),
+                variant="surface",
+                width="100%",
+                id="staff-table",
+            ),
+            rx.callout("No staff accounts yet.", icon="info", color_scheme="gray", width="100%"),
+        ),
+        rx.form(
+            rx.vstack(
+                rx.heading("New staff account", size="3"),
+                error_callout(S.staff_error, id="staff-error"),
+                field("Full name", "full_name"),
+                field("Email", "email", type="email"),
+                field("Phone", "phone", type="tel"),
+                field("First password", "password", type="password", auto_complete="new-password",
+                      hint=f"At least {PASSWORD_MIN_LENGTH} characters; they can change it on their account page."),  # fmt: skip
+                rx.button("Create staff account", type="submit"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=S.create_staff,
+            key=S.staff_key,
+        ),
+    )
+
+
+def _settings() -> rx.Component:
+    return section_card(
+        "Organisation",
+        rx.form(
+            rx.vstack(
+                error_callout(S.rename_error, id="rename-error"),
+                field("Name", "name", default_value=S.name),
+                rx.button("Save name", type="submit"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=S.rename,
+            key=S.rename_key,
+        ),
+        rx.divider(),
+        rx.text("An organisation can be deleted once it has no clinics, staff, doctors, patients or clients.", size="2", color_scheme="gray"),
+        error_callout(S.delete_error, id="delete-organisation-error"),
+        rx.button("Delete organisation", color_scheme="red", variant="soft", on_click=S.delete_organisation, width="fit-content"),
+    )
+
+
+@signed_in_page("/admin/organisations/[org_ref]", "Organisation", role="admin", on_load=OrganisationPageState.load)
+def admin_organisation() -> rx.Component:
+    return rx.vstack(
+        rx.link("← All organisations", href="/admin/organisations", size="2"),
+        rx.cond(
+            S.found,
+            rx.vstack(
+                rx.heading(S.name, size="7"),
+                rx.grid(
+                    _clinics(),
+                    rx.vstack(_staff(), _settings(), spacing="4", width="100%"),
+                    columns=rx.breakpoints(initial="1", md="2"),
+                    spacing="4",
+                    align="start",
+                    width="100%",
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            rx.cond(
+                S.loaded,
+                rx.callout("This organisation does not exist (it may have just been deleted).", icon="info", width="100%"),
+                rx.spinner(size="3"),
+            ),
+        ),
+        spacing="3",
+        width="100%",
+    )

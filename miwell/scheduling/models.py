@@ -1,0 +1,232 @@
+"""Clinic tables: organisations, clinics, doctors, patients, clients, agendas and appointments.
+
+Free slots are never stored: an agenda keeps only its rule, and an appointment exists only
+once somebody books it.
+
+Every record of an organisation carries ``organisation_id`` and a ``UNIQUE (id, organisation_id)``
+key, and the records that point at each other do so through ``(id, organisation_id)`` pairs. So
+the schema itself refuses an appointment of organisation A with a doctor or patient of B, whatever
+a service might get wrong.
+
+``Appointment.starts_at``/``ends_at`` and the agenda's dates and times are *clinic local wall-clock
+time*, naive, as in :mod:`miwell.scheduling.availability`: a 09:00 appointment stays at 09:00 when
+the clocks change. Audit timestamps (``created_at``, ``changed_at``) are aware UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Optional
+
+from pydantic import NaiveDatetime
+from sqlalchemy import CheckConstraint, Column, ForeignKey, ForeignKeyConstraint, Index, Integer, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from miwell.scheduling.status import STATUSES
+from miwell.timeutil import utcnow
+
+_status_list = ", ".join(f"'{s}'" for s in STATUSES)
+# One doctor cannot have two appointments that hold the same start; a cancelled one gives it back.
+ACTIVE_APPOINTMENT = text("status <> 'cancelled'")
+
+
+def _org_fk(column: str, table: str, name: str, ondelete: str = "RESTRICT") -> ForeignKeyConstraint:
+    """``(column, organisation_id)`` -> ``table(id, organisation_id)``: the target is of the same organisation."""
+    return ForeignKeyConstraint(
+        [column, "organisation_id"], [f"{table}.id", f"{table}.organisation_id"], ondelete=ondelete, name=name
+    )
+
+
+class Organisation(SQLModel, table=True):
+    """A customer of MiWell: a charity or practice running one or more clinics."""
+
+    __tablename__ = "organisations"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Clinic(SQLModel, table=True):
+    __tablename__ = "clinics"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "name", name="uq_clinics_org_name"),
+        UniqueConstraint("id", "organisation_id", name="uq_clinics_id_org"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    organisation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False, index=True)
+    )
+    name: str = Field(max_length=120)
+    address: str = Field(max_length=300)
+    # IANA name (Europe/London): agendas and appointments of the clinic are in its local time.
+    timezone: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Doctor(SQLModel, table=True):
+    __tablename__ = "doctors"
+    __table_args__ = (
+        CheckConstraint("colour LIKE '#______'", name="ck_doctors_colour"),
+        CheckConstraint("user_role = 'psychiatrist'", name="ck_doctors_user_role"),
+        UniqueConstraint("id", "organisation_id", name="uq_doctors_id_org"),
+        UniqueConstraint("organisation_id", "user_id", name="uq_doctors_org_user"),
+        # Only a psychiatrist account can be linked; deleting the account unlinks the record.
+        ForeignKeyConstraint(
+            ["user_id", "user_role"], ["users.id", "users.role"], ondelete="SET NULL", name="fk_doctors_user"
+        ),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    organisation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False, index=True)
+    )
+    full_name: str = Field(max_length=120)
+    speciality: str = Field(default="", max_length=120)
+    colour: str = Field(max_length=7)
+    user_id: Optional[int] = Field(default=None)
+    user_role: Optional[str] = Field(default=None, max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ClinicPatient(SQLModel, table=True):
+    """The person cared for, as the clinic knows them (not a login: see ``user_id``)."""
+
+    __tablename__ = "clinic_patients"
+    __table_args__ = (
+        CheckConstraint("phone IS NULL OR phone LIKE '+%'", name="ck_clinic_patients_phone_e164"),
+        CheckConstraint("user_role = 'patient'", name="ck_clinic_patients_user_role"),
+        UniqueConstraint("id", "organisation_id", name="uq_clinic_patients_id_org"),
+        UniqueConstraint("organisation_id", "user_id", name="uq_clinic_patients_org_user"),
+        # A patient deleting their wellbeing account leaves the clinic record, unlinked.
+        ForeignKeyConstraint(
+            ["user_id", "user_role"], ["users.id", "users.role"], ondelete="SET NULL", name="fk_clinic_patients_user"
+        ),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    organisation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False, index=True)
+    )
+    full_name: str = Field(max_length=120)
+    date_of_birth: Optional[date] = None
+    phone: Optional[str] = Field(default=None, max_length=20)
+    email: Optional[str] = Field(default=None, max_length=254)
+    user_id: Optional[int] = Field(default=None)
+    user_role: Optional[str] = Field(default=None, max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Client(SQLModel, table=True):
+    """Who books and is responsible. ``patient_id`` set means "the patient themself"."""
+
+    __tablename__ = "clients"
+    __table_args__ = (
+        CheckConstraint("phone IS NULL OR phone LIKE '+%'", name="ck_clients_phone_e164"),
+        UniqueConstraint("id", "organisation_id", name="uq_clients_id_org"),
+        UniqueConstraint("patient_id", name="uq_clients_patient"),
+        _org_fk("patient_id", "clinic_patients", "fk_clients_patient", ondelete="CASCADE"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    organisation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False, index=True)
+    )
+    full_name: str = Field(max_length=120)
+    phone: Optional[str] = Field(default=None, max_length=20)
+    email: Optional[str] = Field(default=None, max_length=254)
+    patient_id: Optional[int] = Field(default=None)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Agenda(SQLModel, table=True):
+    """A doctor's recurring bookable time at one clinic: only the rule is stored, never its slots.
+
+    ``weekdays`` is a bit mask, bit 0 = Monday ... bit 6 = Sunday.
+    """
+
+    __tablename__ = "agendas"
+    __table_args__ = (
+        CheckConstraint("end_date >= start_date", name="ck_agendas_dates"),
+        CheckConstraint("end_time > start_time", name="ck_agendas_times"),
+        CheckConstraint("slot_minutes > 0", name="ck_agendas_slot_minutes"),
+        CheckConstraint("weekdays BETWEEN 1 AND 127", name="ck_agendas_weekdays"),
+        _org_fk("doctor_id", "doctors", "fk_agendas_doctor", ondelete="CASCADE"),
+        _org_fk("clinic_id", "clinics", "fk_agendas_clinic"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    organisation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False)
+    )
+    doctor_id: int = Field(index=True)
+    clinic_id: int = Field(index=True)
+    start_date: date
+    end_date: date
+    start_time: time
+    end_time: time
+    slot_minutes: int
+    weekdays: int
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Appointment(SQLModel, table=True):
+    """One booking. ``starts_at``/``ends_at`` are naive clinic local time."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_status_list})", name="ck_appointments_status"),
+        CheckConstraint("ends_at > starts_at", name="ck_appointments_times"),
+        _org_fk("doctor_id", "doctors", "fk_appointments_doctor"),
+        _org_fk("clinic_id", "clinics", "fk_appointments_clinic"),
+        _org_fk("patient_id", "clinic_patients", "fk_appointments_patient"),
+        _org_fk("client_id", "clients", "fk_appointments_client"),
+        Index(
+            "uq_appointments_doctor_start_active",
+            "doctor_id",
+            "starts_at",
+            unique=True,
+            sqlite_where=ACTIVE_APPOINTMENT,
+            postgresql_where=ACTIVE_APPOINTMENT,
+        ),
+        Index("ix_appointments_doctor_starts_at", "doctor_id", "starts_at"),
+        Index("ix_appointments_org_starts_at", "organisation_id", "starts_at"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    organisation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=False)
+    )
+    doctor_id: int
+    clinic_id: int = Field(index=True)
+    patient_id: int = Field(index=True)
+    # Emptied when a client record is deleted after the appointment took place; the patient stays.
+    client_id: Optional[int] = Field(default=None, index=True)
+    starts_at: NaiveDatetime
+    ends_at: NaiveDatetime
+    status: str = Field(default="scheduled", max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AppointmentStatusChange(SQLModel, table=True):
+    """Who changed an appointment's status, when and why; the first row is the booking itself."""
+
+    __tablename__ = "appointment_status_changes"
+    __table_args__ = (
+        CheckConstraint(f"to_status IN ({_status_list})", name="ck_appointment_status_changes_status"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    appointment_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("appointments.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    from_status: Optional[str] = Field(default=None, max_length=20)
+    to_status: str = Field(max_length=20)
+    # The name is kept as written so the history still reads right after the account is gone.
+    changed_by_id: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    )
+    changed_by_name: str = Field(max_length=120)
+    changed_at: datetime = Field(default_factory=utcnow)
+    reason: str = Field(default="", max_length=500)

@@ -1,0 +1,54 @@
+"""How wellbeing values read on screen: mood faces, day and time labels (no Reflex here)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from miwell.settings import get_settings
+from miwell.wellbeing.moods import mood_by_score
+
+TREND_LABELS = {"up": "↗ Improving", "down": "↘ Worsening", "steady": "→ Steady", "unknown": "· Too few entries"}
+LEVEL_LABELS = {"urgent": "Urgent", "watch": "Watch", "none": ""}
+
+
+def emoji(score: int | None) -> str:
+    return mood_by_score(score).emoji if score else ""
+
+
+def label(score: int | None) -> str:
+    return mood_by_score(score).label if score else ""
+
+
+def colour(score: int | None) -> str:
+    return mood_by_score(score).colour if score else "transparent"
+
+
+def day_label(day: date | None, today: date | None = None) -> str:
+    if day is None:
+        return ""
+    if today is not None:
+        gap = (today - day).days
+        if gap == 0:
+            return "Today"
+        if gap == 1:
+            return "Yesterday"
+    return day.strftime("%a %-d %b %Y")
+
+
+def time_label(moment: datetime | None, timezone: str | None = None) -> str:
+    """A moment in the reader's zone: the patient's own, or the clinic's for staff."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(ZoneInfo(timezone or get_settings().default_timezone))
+    return local.strftime("%-d %b %Y, %H:%M")
+
+
+def days_ago_label(days: int | None) -> str:
+    if days is None:
+        return "No entries yet"
+    if days <= 0:
+        return "Today"
+    if days == 1:
+        return "Yesterday"
+    return f"{days} days ago"

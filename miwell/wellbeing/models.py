@@ -1,0 +1,202 @@
+"""Wellbeing tables: daily mood entries, their edit history, replies, tasks, pins, suggestions, alerts.
+
+Everything a patient leaves behind hangs off ``patient_profiles.user_id`` with ON DELETE CASCADE,
+so deleting a patient's account removes it all. Psychiatrists are referred to through ``users.id``
+with ON DELETE SET NULL: a psychiatrist leaving must not erase a patient's record of care.
+The rules the pure core enforces (scores, note and reply length, minutes) are repeated as CHECKs
+so that no code path can store what the app would refuse.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from miwell.timeutil import utcnow
+from miwell.wellbeing.moods import MAX_SCORE, MIN_SCORE, MINUTES_MAX, MINUTES_STEP, NOTE_MAX
+from miwell.wellbeing.risk import LEVELS
+
+REPLY_MAX = 280
+TASK_TITLE_MAX = 80
+TASK_DESCRIPTION_MAX = 600
+TASK_MINUTES_MAX = 120
+
+_SCORE = f"score BETWEEN {MIN_SCORE} AND {MAX_SCORE}"
+_NOTE = f"length(note) <= {NOTE_MAX}"
+_MINUTES = f"minutes BETWEEN 0 AND {MINUTES_MAX} AND minutes % {MINUTES_STEP} = 0"
+_levels = ", ".join(f"'{level}'" for level in LEVELS)
+_alert_levels = ", ".join(f"'{level}'" for level in LEVELS if level != "none")
+
+
+def _patient_fk() -> Column:
+    return Column(Integer, ForeignKey("patient_profiles.user_id", ondelete="CASCADE"), nullable=False)
+
+
+def _psychiatrist_fk(nullable: bool = True) -> Column:
+    return Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=nullable)
+
+
+class MoodEntry(SQLModel, table=True):
+    """A patient's check-in for one day of their own calendar."""
+
+    __tablename__ = "mood_entries"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "day", name="uq_mood_entries_patient_day"),
+        CheckConstraint(_SCORE, name="ck_mood_entries_score"),
+        CheckConstraint(_NOTE, name="ck_mood_entries_note"),
+        CheckConstraint(_MINUTES, name="ck_mood_entries_minutes"),
+        CheckConstraint(f"risk_level IN ({_levels})", name="ck_mood_entries_risk_level"),
+        # The review feed looks for a psychiatrist's patients' entries with no review yet.
+        Index("ix_mood_entries_patient_reviewed", "patient_id", "reviewed_at"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    patient_id: int = Field(sa_column=_patient_fk())
+    day: date
+    score: int
+    note: str = Field(default="", max_length=NOTE_MAX)
+    minutes: int = Field(default=0)
+    risk_level: str = Field(default="none", max_length=10)
+    # One reason per line, as RiskAssessment.reasons gives them: kept so an edit can be
+    # compared with what the clinician was already told.
+    risk_reasons: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    reviewed_at: Optional[datetime] = None
+    reviewed_by: Optional[int] = Field(default=None, sa_column=_psychiatrist_fk())
+
+
+class MoodEntryVersion(SQLModel, table=True):
+    """An earlier state of an entry, kept when the patient changes it."""
+
+    __tablename__ = "mood_entry_versions"
+    __table_args__ = (
+        CheckConstraint(_SCORE, name="ck_mood_entry_versions_score"),
+        CheckConstraint(_NOTE, name="ck_mood_entry_versions_note"),
+        CheckConstraint(_MINUTES, name="ck_mood_entry_versions_minutes"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entry_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("mood_entries.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    score: int
+    note: str = Field(default="", max_length=NOTE_MAX)
+    minutes: int = Field(default=0)
+    saved_at: datetime
+    replaced_at: datetime = Field(default_factory=utcnow)
+
+
+class EntryReply(SQLModel, table=True):
+    """A psychiatrist's reply to an entry; one per psychiatrist and entry, editable."""
+
+    __tablename__ = "entry_replies"
+    __table_args__ = (
+        UniqueConstraint("entry_id", "psychiatrist_id", name="uq_entry_replies_entry_psychiatrist"),
+        CheckConstraint(f"length(body) BETWEEN 1 AND {REPLY_MAX}", name="ck_entry_replies_body"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    # The unique (entry_id, psychiatrist_id) index serves lookups by entry.
+    entry_id: int = Field(sa_column=Column(Integer, ForeignKey("mood_entries.id", ondelete="CASCADE"), nullable=False))
+    psychiatrist_id: Optional[int] = Field(default=None, sa_column=_psychiatrist_fk())
+    body: str = Field(max_length=REPLY_MAX)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class WellbeingTask(SQLModel, table=True):
+    """A mindfulness task of the shared library. Tasks are retired, never deleted."""
+
+    __tablename__ = "wellbeing_tasks"
+    __table_args__ = (
+        CheckConstraint("length(trim(title)) > 0", name="ck_wellbeing_tasks_title"),
+        CheckConstraint(f"minutes BETWEEN 1 AND {TASK_MINUTES_MAX}", name="ck_wellbeing_tasks_minutes"),
+        CheckConstraint("band IN ('low', 'mid', 'high')", name="ck_wellbeing_tasks_band"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    title: str = Field(max_length=TASK_TITLE_MAX)
+    description: str = Field(default="", max_length=TASK_DESCRIPTION_MAX)
+    minutes: int
+    band: str = Field(max_length=10)
+    retired: bool = Field(default=False)
+    created_by: Optional[int] = Field(default=None, sa_column=_psychiatrist_fk())
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class TaskPin(SQLModel, table=True):
+    """A task a psychiatrist wants one patient to be offered first."""
+
+    __tablename__ = "task_pins"
+    __table_args__ = (UniqueConstraint("patient_id", "task_id", name="uq_task_pins_patient_task"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    patient_id: int = Field(sa_column=_patient_fk())
+    task_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("wellbeing_tasks.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    pinned_by: Optional[int] = Field(default=None, sa_column=_psychiatrist_fk())
+    pinned_at: datetime = Field(default_factory=utcnow)
+
+
+class DailySuggestion(SQLModel, table=True):
+    """The task and message shown to a patient on a day.
+
+    Kept apart from the entry so that deleting an entry does not erase what was shown, which
+    the no-repeat rules for tasks (7 days) and messages (30 days) depend on.
+    """
+
+    __tablename__ = "daily_suggestions"
+    __table_args__ = (CheckConstraint("message_index >= 0", name="ck_daily_suggestions_message_index"),)
+
+    patient_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("patient_profiles.user_id", ondelete="CASCADE"), primary_key=True, nullable=False
+        )
+    )
+    day: date = Field(primary_key=True)
+    task_id: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("wellbeing_tasks.id", ondelete="SET NULL"), nullable=True)
+    )
+    message_index: int
+
+
+class RiskAlert(SQLModel, table=True):
+    """An entry that needs the assigned psychiatrist's attention, open until acknowledged.
+
+    The note, mood and reasons are copied from the entry: the alert must say what the clinician
+    was alerted about even if the patient edits or deletes the entry afterwards.
+    """
+
+    __tablename__ = "risk_alerts"
+    __table_args__ = (
+        CheckConstraint(f"level IN ({_alert_levels})", name="ck_risk_alerts_level"),
+        CheckConstraint(_SCORE, name="ck_risk_alerts_score"),
+        CheckConstraint(_NOTE, name="ck_risk_alerts_note"),
+        CheckConstraint(
+            "acknowledged_by IS NULL OR acknowledged_at IS NOT NULL", name="ck_risk_alerts_acknowledged"
+        ),
+        # The live watcher asks "open alerts of these patients" every half second.
+        Index("ix_risk_alerts_patient_open", "patient_id", "acknowledged_at"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    patient_id: int = Field(sa_column=_patient_fk())
+    # Indexed because a patient deleting an entry makes the database look for its alerts.
+    entry_id: Optional[int] = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("mood_entries.id", ondelete="SET NULL"), nullable=True, index=True),
+    )
+    day: date
+    score: int
+    note: str = Field(default="", max_length=NOTE_MAX)
+    level: str = Field(max_length=10)
+    reasons: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    acknowledged_at: Optional[datetime] = None
+    acknowledged_by: Optional[int] = Field(default=None, sa_column=_psychiatrist_fk())

@@ -1,0 +1,755 @@
+"""Reflex states of the wellbeing pages: the patient's day and history, the psychiatrist's views.
+
+Every handler that reads or writes data resolves the user from the session on the server and
+passes them to the service, which checks role and ownership again. Ids arriving from the
+browser (entry, patient, task) are only ever used through those checks. States hold what their
+page shows and nothing more.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+from typing import Any
+
+import plotly.graph_objects as go
+import reflex as rx
+
+from miwell.accounts.rules import Role
+from miwell.accounts.service import AccountError, CurrentUser
+from miwell.accounts.state import AuthState
+from miwell.db import session_scope
+from miwell.wellbeing import charts, display, service
+from miwell.wellbeing.access import require_patient
+from miwell.wellbeing.moods import MINUTES_MAX, MINUTES_STEP, NOTE_MAX
+
+PATIENT = Role.PATIENT.value
+PSYCHIATRIST = Role.PSYCHIATRIST.value
+PATIENT_PAGE_PREFIX = "/psychiatrist/patients/"
+ENTRY_PAGE = 14
+
+
+# --- rows the pages show ------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class TaskCard:
+    id: int = 0
+    title: str = ""
+    description: str = ""
+    minutes: int = 0
+    band: str = ""
+    pinned: bool = False
+    retired: bool = False
+
+
+@dataclasses.dataclass
+class ReplyRow:
+    author: str = ""
+    body: str = ""
+    when: str = ""
+    mine: bool = False
+
+
+@dataclasses.dataclass
+class VersionRow:
+    emoji: str = ""
+    label: str = ""
+    note: str = ""
+    minutes: int = 0
+    saved: str = ""
+    replaced: str = ""
+
+
+@dataclasses.dataclass
+class EntryRow:
+    id: int = 0
+    day: str = ""
+    emoji: str = ""
+    label: str = ""
+    colour: str = ""
+    note: str = ""
+    minutes: int = 0
+    risk: str = "none"
+    reviewed: bool = False
+    updated: str = ""
+    replies: list[ReplyRow] = dataclasses.field(default_factory=list)
+    versions: list[VersionRow] = dataclasses.field(default_factory=list)
+    my_reply: str = ""
+
+
+@dataclasses.dataclass
+class PixelCell:
+    colour: str = ""
+    title: str = ""
+
+
+@dataclasses.dataclass
+class DashRow:
+    id: int = 0
+    name: str = ""
+    assist: bool = False
+    alert: str = ""
+    emoji: str = ""
+    label: str = ""
+    colour: str = ""
+    since: str = ""
+    trend: str = ""
+    trend_label: str = ""
+    week: list[PixelCell] = dataclasses.field(default_factory=list)
+    unreviewed: int = 0
+
+
+@dataclasses.dataclass
+class FeedRow:
+    id: int = 0
+    patient_id: int = 0
+    patient: str = ""
+    day: str = ""
+    emoji: str = ""
+    label: str = ""
+    colour: str = ""
+    note: str = ""
+    minutes: int = 0
+    risk: str = "none"
+    edited: bool = False
+    my_reply: str = ""
+
+
+def _task_card(task: service.TaskView | None) -> TaskCard:
+    if task is None:
+        return TaskCard()
+    return TaskCard(task.id, task.title, task.description, task.minutes, task.band, task.pinned, task.retired)
+
+
+def _entry_rows(view: service.HistoryView, tz: str | None, reader_id: int | None = None) -> list[EntryRow]:
+    rows = []
+    for detail in view.entries:
+        e = detail.entry
+        rows.append(
+            EntryRow(
+                id=e.id,
+                day=display.day_label(e.day, view.today),
+                emoji=display.emoji(e.score),
+                label=display.label(e.score),
+                colour=display.colour(e.score),
+                note=e.note,
+                minutes=e.minutes,
+                risk=e.risk_level,
+                reviewed=e.reviewed,
+                updated=display.time_label(e.updated_at, tz),
+                replies=[
+                    ReplyRow(r.author_name, r.body, display.time_label(r.updated_at, tz), bool(reader_id) and r.author_id == reader_id)
+                    for r in detail.replies
+                ],
+                versions=[
+                    VersionRow(
+                        display.emoji(v.score),
+                        display.label(v.score),
+                        v.note,
+                        v.minutes,
+                        display.time_label(v.saved_at, tz),
+                        display.time_label(v.replaced_at, tz),
+                    )
+                    for v in detail.versions
+                ],
+                my_reply=next((r.body for r in detail.replies if reader_id and r.author_id == reader_id), ""),
+            )
+        )
+    return rows
+
+
+def _figure(view: service.HistoryView) -> go.Figure:
+    return charts.mood_figure(view.points, view.today - timedelta(days=view.days - 1), view.today)
+
+
+def _pixels(view: service.HistoryView) -> list[PixelCell]:
+    return [PixelCell(c["colour"], c["title"]) for c in charts.pixel_cells(view.pixels)]
+
+
+def _int(value: Any, default: int = 0) -> int:
+    """A number from the browser; anything else becomes ``default`` (services validate ranges)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _slider_minutes(value: Any) -> int:
+    raw = value[0] if isinstance(value, (list, tuple)) and value else value
+    try:
+        minutes = int(round(float(raw)))
+    except (TypeError, ValueError, OverflowError):
+        minutes = 0
+    return max(0, min(MINUTES_MAX, minutes - minutes % MINUTES_STEP))
+
+
+class EntryFormMixin(rx.State, mixin=True):
+    """Mood, note and minutes being typed, shared by today's form and the edit dialog."""
+
+    score: int = 0
+    note: str = ""
+    minutes: int = 0
+    error: str = ""
+    # The slider keeps its own position while dragged (a round trip per step would lag), so
+    # values loaded from the server remount it through this key.
+    form_key: int = 0
+
+    def _fill_form(self, score: int, note: str, minutes: int) -> None:
+        self.score, self.note, self.minutes, self.error = score, note, minutes, ""
+        self.form_key += 1
+
+    @rx.var
+    def note_length(self) -> int:
+        return len(self.note)
+
+    @rx.var
+    def note_too_long(self) -> bool:
+        return len(self.note.strip()) > NOTE_MAX
+
+    @rx.event
+    def choose_mood(self, score: int):
+        self.score = _int(score)
+        self.error = ""
+
+    @rx.event
+    def set_note(self, value: str):
+        # Well past the limit so the counter can say by how much, but a crafted megabyte
+        # of text is not kept in the state.
+        self.note = str(value)[: NOTE_MAX * 4]
+
+    @rx.event
+    def set_minutes(self, value: list[float]):
+        self.minutes = _slider_minutes(value)
+
+
+# --- patient: today -----------------------------------------------------------------------------
+
+
+class TodayState(EntryFormMixin, AuthState):
+    """The patient's home page: today's check-in and what it brought."""
+
+    loaded: bool = False
+    saved: bool = False
+    day_label: str = ""
+    streak: int = 0
+    risk: str = "none"
+    task: TaskCard = TaskCard()
+    message: str = ""
+
+    def _fill(self, view: service.TodayView) -> None:
+        self.day_label = view.day.strftime("%A %-d %B")
+        self.streak = view.streak
+        self.saved = view.entry is not None
+        if view.entry is not None:
+            self._fill_form(view.entry.score, view.entry.note, view.entry.minutes)
+            self.risk = view.entry.risk_level
+        else:
+            self._fill_form(0, "", 0)
+            self.risk = "none"
+        self.task = _task_card(view.task)
+        self.message = view.message
+
+    @rx.event
+    def load(self):
+        user = self._require(PATIENT)
+        if user is None:
+            return self._turn_away(self._current_user())
+        self.error = ""
+        with session_scope() as s:
+            self._fill(service.today(s, user))
+        self.loaded = True
+
+    @rx.event
+    def save(self):
+        user = self._require(PATIENT)
+        if user is None:
+            return self._turn_away(self._current_user())
+        try:
+            with session_scope() as s:
+                result = service.save_today(s, user, self.score or None, self.note, self.minutes)
+                view = service.today(s, user)
+        except (AccountError, ValueError) as exc:
+            # The typed note stays in the form: only the message changes.
+            self.error = str(exc)
+            return
+        self.error = ""
+        self._fill(view)
+        self.risk = result.risk.level
+        return rx.toast.success("Saved. Thank you for checking in." if result.created else "Today's entry is updated.")
+
+
+# --- patient: history ---------------------------------------------------------------------------
+
+
+class HistoryState(EntryFormMixin, AuthState):
+    """The patient's own history; the edit dialog reuses the mixin's form fields."""
+
+    days: int = 30
+    figure: go.Figure = go.Figure()
+    pixels: list[PixelCell] = []
+    streak: int = 0
+    entries: list[EntryRow] = []
+    entry_total: int = 0
+    entry_limit: int = ENTRY_PAGE
+    loaded: bool = False
+    edit_id: int = 0
+    edit_day: str = ""
+    delete_id: int = 0
+    delete_day: str = ""
+
+    def _reload(self, user: CurrentUser) -> None:
+        with session_scope() as s:
+            view = service.history(s, user, user.id, self.days, self.entry_limit)
+            tz = require_patient(s, user).timezone
+        self.figure = _figure(view)
+        self.pixels = _pixels(view)
+        self.streak = view.streak
+        self.entries = _entry_rows(view, tz)
+        self.entry_total = view.entry_total
+        self.loaded = True
+
+    @rx.event
+    def load(self):
+        user = self._require(PATIENT)
+        if user is None:
+            return self._turn_away(self._current_user())
+        self.edit_id = self.delete_id = 0
+        self.entry_limit = ENTRY_PAGE
+        self._reload(user)
+
+    @rx.event
+    def set_range(self, days: str | list[str]):
+        user = self._require(PATIENT)
+        if user is None:
+            return self._turn_away(self._current_user())
+        chosen = _int(days if isinstance(days, str) else (days[0] if days else ""), 30)
+        self.days = chosen if chosen in service.HISTORY_RANGES else 30
+        self._reload(user)
+
+    @rx.event
+    def show_more(self):
+        user = self._require(PATIENT)
+        if user is None:
+            return self._turn_away(self._current_user())
+        self.entry_limit += ENTRY_PAGE
+        self._reload(user)
+
+    @rx.event
+    def open_edit(self, entry_id: int):
+        user = self._require(PATIENT)
+        if user is None:
+            return self._turn_away(self._current_user())
+        try:
+            with session_scope() as s:
+                entry = service.get_own_entry(s, user, _int(entry_id))
+        except (AccountError, ValueError) as exc:
+            return rx.toast.error(str(exc))
+        self.edit_id, self.edit_day = entry.id, display.day_label(entry.day)
+        self._fill_form(entry.score, entry.note, entry.minutes)
+
+    @rx.event
+    def close_edit(self, open_: bool = False):
+        if not open_:
+            self.edit_id = 0
+            self.error = ""
+
+    @rx.event
+    def save_edit(self):
+        user = self._require(PATIENT)
+        if user is None:
+            return self._turn_away(self._current_user())
+        try:
+            with session_scope() as s:
+                result = service.edit_entry(s, user, self.edit_id, self.score or None, self.note, self.minutes)
+        except (AccountError, ValueError) as exc:
+            self.error = str(exc)
+            return
+        self.edit_id, self.error = 0, ""
+        self._reload(user)
+        note = " Your psychiatrist has been told." if result.alerted else ""
+        return rx.toast.success("Your entry is updated; the earlier version is kept." + note)
+
+    @rx.event
+    def ask_delete(self, entry_id: int):
+        user = self._require(PATIENT)
+        if user is None:
+            return self._turn_away(self._current_user())
+        try:
+            with session_scope() as s:
+                entry = service.get_own_entry(s, user, _int(entry_id))
+        except (AccountError, ValueError) as exc:
+            return rx.toast.error(str(exc))
+        self.delete_id, self.delete_day = entry.id, display.day_label(entry.day)
+
+    @rx.event
+    def cancel_delete(self, open_: bool = False):
+        if not open_:
+            self.delete_id = 0
+
+    @rx.event
+    def confirm_delete(self):
+        user = self._require(PATIENT)
+        if user is None:
+            return self._turn_away(self._current_user())
+        try:
+            with session_scope() as s:
+                service.delete_entry(s, user, self.delete_id)
+        except (AccountError, ValueError) as exc:
+            self.delete_id = 0
+            return rx.toast.error(str(exc))
+        self.delete_id = 0
+        self._reload(user)
+        return rx.toast.info("The entry is deleted.")
+
+
+# --- psychiatrist: dashboard ----------------------------------------------------------------------
+
+
+def _dash_row(r: service.DashboardRow) -> DashRow:
+    return DashRow(
+        id=r.patient_id,
+        name=r.name,
+        assist=r.requires_assistance,
+        alert=r.alert_level,
+        emoji=display.emoji(r.last_score),
+        label=display.label(r.last_score),
+        colour=display.colour(r.last_score),
+        since=display.days_ago_label(r.days_since),
+        trend=r.trend,
+        trend_label=display.TREND_LABELS[r.trend],
+        week=[PixelCell(display.colour(s) if s else charts.EMPTY_COLOUR, display.label(s) or "no entry") for s in r.week],
+        unreviewed=r.unreviewed,
+    )
+
+
+class DashboardState(AuthState):
+    rows: list[DashRow] = []
+    loaded: bool = False
+
+    def _refresh(self, user: CurrentUser) -> None:
+        with session_scope() as s:
+            self.rows = [_dash_row(r) for r in service.dashboard(s, user)]
+        self.loaded = True
+
+    @rx.var
+    def needing_assistance(self) -> int:
+        return sum(1 for r in self.rows if r.assist)
+
+    @rx.event
+    def load(self):
+        user = self._require(PSYCHIATRIST)
+        if user is None:
+            return self._turn_away(self._current_user())
+        self._refresh(user)
+
+
+# --- psychiatrist: one patient --------------------------------------------------------------------
+
+
+def patient_id_in(path: str) -> int:
+    """The patient id of a patient page's path, 0 for any other page."""
+    if not path.startswith(PATIENT_PAGE_PREFIX):
+        return 0
+    return _int(path[len(PATIENT_PAGE_PREFIX) :].strip("/"), 0)
+
+
+class PatientPageState(AuthState):
+    """One of the psychiatrist's patients. Emptied before anything else is loaded."""
+
+    current_patient: int = 0
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    timezone: str = ""
+    assist: bool = False
+    days: int = 30
+    figure: go.Figure = go.Figure()
+    pixels: list[PixelCell] = []
+    streak: int = 0
+    entries: list[EntryRow] = []
+    entry_total: int = 0
+    entry_limit: int = ENTRY_PAGE
+    pinned: list[TaskCard] = []
+    task_options: list[TaskCard] = []
+    pin_choice: str = ""
+    missing: bool = False
+
+    def _clear(self) -> None:
+        self.current_patient = 0
+        self.name = self.email = self.phone = self.contact_name = self.contact_phone = self.timezone = ""
+        self.assist = False
+        self.figure = go.Figure()
+        self.pixels, self.entries, self.pinned, self.task_options = [], [], [], []
+        self.streak = self.entry_total = 0
+
+    def _refresh(self, user: CurrentUser) -> None:
+        """Reload the open patient; raises PermissionDenied if they are not the user's patient."""
+        with session_scope() as s:
+            contact = service.patient_contact(s, user, self.current_patient)
+            view = service.history(s, user, self.current_patient, self.days, self.entry_limit)
+            pinned = service.pinned_tasks(s, user, self.current_patient)
+            library = service.list_tasks(s, user)
+        self.name, self.email, self.phone = contact.name, contact.email, contact.phone
+        self.contact_name, self.contact_phone = contact.emergency_contact_name, contact.emergency_contact_phone
+        self.timezone, self.assist = contact.timezone, contact.requires_assistance
+        self.figure, self.pixels, self.streak = _figure(view), _pixels(view), view.streak
+        self.entries = _entry_rows(view, None, user.id)
+        self.entry_total = view.entry_total
+        self.pinned = [_task_card(t) for t in pinned]
+        pinned_ids = {t.id for t in pinned}
+        self.task_options = [_task_card(t) for t in library if not t.retired and t.id not in pinned_ids]
+
+    def _reload_or_refuse(self, user: CurrentUser) -> bool:
+        """False, with the page emptied, when the patient is not (or no longer) the user's."""
+        try:
+            self._refresh(user)
+        except (AccountError, ValueError):
+            self._clear()
+            self.missing = True
+            return False
+        return True
+
+    @rx.event
+    def load(self):
+        user = self._require(PSYCHIATRIST)
+        self._clear()
+        if user is None:
+            return self._turn_away(self._current_user())
+        self.current_patient = patient_id_in(self.router.url.path)
+        self.missing = False
+        self.days, self.entry_limit, self.pin_choice = 30, ENTRY_PAGE, ""
+        self._reload_or_refuse(user)
+
+    @rx.event
+    def set_range(self, days: str | list[str]):
+        user = self._require(PSYCHIATRIST)
+        if user is None:
+            return self._turn_away(self._current_user())
+        chosen = _int(days if isinstance(days, str) else (days[0] if days else ""), 30)
+        self.days = chosen if chosen in service.HISTORY_RANGES else 30
+        self._reload_or_refuse(user)
+
+    @rx.event
+    def show_more(self):
+        user = self._require(PSYCHIATRIST)
+        if user is None:
+            return self._turn_away(self._current_user())
+        self.entry_limit += ENTRY_PAGE
+        self._reload_or_refuse(user)
+
+    @rx.event
+    def save_reply(self, form: dict[str, Any]):
+        user = self._require(PSYCHIATRIST)
+        if user is None:
+            return self._turn_away(self._current_user())
+        try:
+            with session_scope() as s:
+                service.save_reply(s, user, _int(form.get("entry_id")), form.get("body", ""))
+        except (AccountError, ValueError) as exc:
+            return rx.toast.error(str(exc))
+        self._reload_or_refuse(user)
+        return rx.toast.success("Reply saved. The patient sees it beside their entry.")
+
+    @rx.event
+    def mark_reviewed(self, entry_id: int):
+        user = self._require(PSYCHIATRIST)
+        if user is None:
+            return self._turn_away(self._current_user())
+        try:
+            with session_scope() as s:
+                service.mark_reviewed(s, user, _int(entry_id))
+        except (AccountError, ValueError) as exc:
+            return rx.toast.error(str(exc))
+        self._reload_or_refuse(user)
+
+    @rx.event
+    def set_pin_choice(self, value: str):
+        self.pin_choice = str(value)
+
+    @rx.event
+    def pin(self):
+        user = self._require(PSYCHIATRIST)
+        if user is None:
+            return self._turn_away(self._current_user())
+        try:
+            with session_scope() as s:
+                service.pin_task(s, user, self.current_patient, _int(self.pin_choice))
+        except (AccountError, ValueError) as exc:
+            return rx.toast.error(str(exc))
+        self.pin_choice = ""
+        self._reload_or_refuse(user)
+        return rx.toast.success(f"Pinned. {self.name} will be offered it first.")
+
+    @rx.event
+    def unpin(self, task_id: int):
+        user = self._require(PSYCHIATRIST)
+        if user is None:
+            return self._turn_away(self._current_user())
+        try:
+            with session_scope() as s:
+                service.unpin_task(s, user, self.current_patient, _int(task_id))
+        except (AccountError, ValueError) as exc:
+            return rx.toast.error(str(exc))
+        self._reload_or_refuse(user)
+
+
+# --- psychiatrist: review feed ----------------------------------------------------------------------
+
+
+class ReviewState(AuthState):
+    items: list[FeedRow] = []
+    total: int = 0
+    loaded: bool = False
+
+    def _refresh(self, user: CurrentUser) -> None:
+        with session_scope() as s:
+            items, self.total = service.review_feed(s, user)
+        self.items = [
+            FeedRow(
+                id=i.entry.id,
+                patient_id=i.patient_id,
+                patient=i.patient_name,
+                day=display.day_label(i.entry.day),
+                emoji=display.emoji(i.entry.score),
+                label=display.label(i.entry.score),
+                colour=display.colour(i.entry.score),
+                note=i.entry.note,
+                minutes=i.entry.minutes,
+                risk=i.entry.risk_level,
+                edited=i.edited,
+                my_reply=i.my_reply,
+            )
+            for i in items
+        ]
+        self.loaded = True
+
+    @rx.event
+    def load(self):
+        user = self._require(PSYCHIATRIST)
+        if user is None:
+            return self._turn_away(self._current_user())
+        self._refresh(user)
+
+    @rx.event
+    def save_reply(self, form: dict[str, Any]):
+        user = self._require(PSYCHIATRIST)
+        if user is None:
+            return self._turn_away(self._current_user())
+        try:
+            with session_scope() as s:
+                service.save_reply(s, user, _int(form.get("entry_id")), form.get("body", ""))
+        except (AccountError, ValueError) as exc:
+            return rx.toast.error(str(exc))
+        self._refresh(user)
+        return rx.toast.success("Reply saved. The patient sees it beside their entry.")
+
+    @rx.event
+    def mark_reviewed(self, entry_id: int):
+        user = self._require(PSYCHIATRIST)
+        if user is None:
+            return self._turn_away(self._current_user())
+        try:
+            with session_scope() as s:
+                service.mark_reviewed(s, user, _int(entry_id))
+        except (AccountError, ValueError) as exc:
+            return rx.toast.error(str(exc))
+        self._refresh(user)
+
+
+# --- psychiatrist: task library ---------------------------------------------------------------------
+
+
+class TaskLibraryState(AuthState):
+    tasks: list[TaskCard] = []
+    error: str = ""
+    edit_id: int = 0
+    edit_error: str = ""
+    form_key: int = 0
+
+    def _refresh(self, user: CurrentUser) -> None:
+        with session_scope() as s:
+            self.tasks = [_task_card(t) for t in service.list_tasks(s, user)]
+
+    @rx.var
+    def editing(self) -> TaskCard:
+        return next((t for t in self.tasks if t.id == self.edit_id), TaskCard())
+
+    @rx.event
+    def load(self):
+        user = self._require(PSYCHIATRIST)
+        if user is None:
+            return self._turn_away(self._current_user())
+        self.error = self.edit_error = ""
+        self.edit_id = 0
+        self._refresh(user)
+
+    @rx.event
+    def create(self, form: dict[str, Any]):
+        user = self._require(PSYCHIATRIST)
+        if user is None:
+            return self._turn_away(self._current_user())
+        try:
+            with session_scope() as s:
+                task = service.create_task(
+                    s, user, form.get("title", ""), form.get("description", ""), form.get("minutes", ""), form.get("band", "")
+                )
+        except (AccountError, ValueError) as exc:
+            self.error = str(exc)
+            return
+        self.error = ""
+        self.form_key += 1
+        self._refresh(user)
+        return rx.toast.success(f"“{task.title}” is in the library for every psychiatrist.")
+
+    @rx.event
+    def open_edit(self, task_id: int):
+        user = self._require(PSYCHIATRIST)
+        if user is None:
+            return self._turn_away(self._current_user())
+        self._refresh(user)
+        self.edit_id = _int(task_id)
+        self.edit_error = ""
+
+    @rx.event
+    def close_edit(self, open_: bool = False):
+        if not open_:
+            self.edit_id = 0
+
+    @rx.event
+    def save_edit(self, form: dict[str, Any]):
+        user = self._require(PSYCHIATRIST)
+        if user is None:
+            return self._turn_away(self._current_user())
+        try:
+            with session_scope() as s:
+                service.update_task(
+                    s,
+                    user,
+                    self.edit_id,
+                    form.get("title", ""),
+                    form.get("description", ""),
+                    form.get("minutes", ""),
+                    form.get("band", ""),
+                )
+        except (AccountError, ValueError) as exc:
+            self.edit_error = str(exc)
+            return
+        self.edit_id, self.edit_error = 0, ""
+        self._refresh(user)
+        return rx.toast.success("Task updated.")
+
+    @rx.event
+    def set_retired(self, task_id: int, retired: bool):
+        user = self._require(PSYCHIATRIST)
+        if user is None:
+            return self._turn_away(self._current_user())
+        try:
+            with session_scope() as s:
+                task = service.set_task_retired(s, user, _int(task_id), bool(retired))
+        except (AccountError, ValueError) as exc:
+            return rx.toast.error(str(exc))
+        self._refresh(user)
+        return rx.toast.info(f"“{task.title}” is retired." if task.retired else f"“{task.title}” is back in use.")
