@@ -6,6 +6,7 @@ the handler itself. The browser holds only its own token and what its pages show
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import reflex as rx
@@ -28,6 +29,7 @@ class AuthState(rx.State):
     )
     user_name: str = ""
     user_role: str = ""
+    _turned_away_at: float = 0.0
 
     def _current_user(self) -> CurrentUser | None:
         """The signed-in user, read from the database so that a revoked session stops at once."""
@@ -44,10 +46,17 @@ class AuthState(rx.State):
         return user
 
     def _turn_away(self, user: CurrentUser | None, message: str = "") -> list[Any]:
+        # A page's guard and its own load both turn a visitor away; one message is enough.
+        now = time.time()
+        repeated = now - self._turned_away_at < 3
+        self._turned_away_at = now
+        target = "/" if user is None else HOME_PAGES[user.role]
+        if repeated:
+            return [rx.redirect(target)]
         if user is None:
-            return [rx.redirect("/"), rx.toast.warning(message or "Please sign in first.")]
+            return [rx.redirect(target), rx.toast.warning(message or "Please sign in first.")]
         return [
-            rx.redirect(HOME_PAGES[user.role]),
+            rx.redirect(target),
             rx.toast.warning(message or "That page is not for your role, so you were taken to your home page."),
         ]
 
