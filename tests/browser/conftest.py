@@ -8,6 +8,7 @@ with several workers.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 from pathlib import Path
 from typing import Iterator
@@ -55,6 +56,10 @@ def live_app() -> Iterator[RunningApp]:
     app = start_app(_free_port(), redis_url=_redis_for_app())
     yield app
     app.stop()
+    # Keep the app's log for a post-mortem, not its 15 MB build.
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(app.log_path, ARTIFACTS / "reflex.log")
+    shutil.rmtree(app.workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
