@@ -3,11 +3,10 @@
 from miwell.pages import account, admin_home, login, patient_home, psychiatrist_home, register, staff_home
 from miwell.pages import patient_history, psychiatrist_patient, psychiatrist_review, psychiatrist_tasks
 from miwell.pages import admin_organisation, admin_organisations, staff_clients, staff_doctor, staff_doctors, staff_patients
-from miwell.pages import calendar_preview  # temporary: replaced by the clinic calendar page (issue 5)
+from miwell.pages import staff_calendar, staff_reports
 
 __all__ = [
     "account",
-    "calendar_preview",
     "admin_home",
     "admin_organisation",
     "admin_organisations",
@@ -19,9 +18,11 @@ __all__ = [
     "psychiatrist_review",
     "psychiatrist_tasks",
     "register",
+    "staff_calendar",
     "staff_clients",
     "staff_doctor",
     "staff_doctors",
     "staff_home",
     "staff_patients",
+    "staff_reports",
 ]

@@ -6,6 +6,7 @@ from miwell.accounts.state import PatientHomeState
 from miwell.ui.layout import error_callout, signed_in_page
 from miwell.ui.wellbeing import minutes_slider, mood_picker, note_box
 from miwell.wellbeing.state import TodayState
+from miwell.ui.appointments import PatientAppointmentsState, upcoming_appointments_card
 
 CRISIS_LINE = (
     "Your psychiatrist has been told about today's entry. If you are in danger now, call 999 "
@@ -135,7 +136,7 @@ def _care_team() -> rx.Component:
     )
 
 
-@signed_in_page("/patient", "Today", role="patient", on_load=[PatientHomeState.load, TodayState.load])
+@signed_in_page("/patient", "Today", role="patient", on_load=[PatientHomeState.load, TodayState.load, PatientAppointmentsState.load])
 def patient_home() -> rx.Component:
     return rx.vstack(
         rx.hstack(
@@ -157,6 +158,7 @@ def patient_home() -> rx.Component:
         ),
         rx.cond(TodayState.loaded, _check_in(), rx.center(rx.spinner(size="3"), width="100%", padding="3em")),
         _after_saving(),
+        upcoming_appointments_card(),
         _care_team(),
         spacing="5",
         width="100%",

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from miwell.scheduling.formatting import WEEKDAY_SHORT
+from miwell.scheduling.report_state import DoctorExportState
 from miwell.scheduling.state import DoctorPageState
 from miwell.ui.clinic import (
     appointments_table,
@@ -71,6 +72,30 @@ def _booking() -> rx.Component:
                 width="100%",
             ),
             on_submit=S.book,
+        ),
+    )
+
+
+def _calendar_file() -> rx.Component:
+    return section_card(
+        "Calendar file (.ics)",
+        rx.text(
+            "The doctor's appointments of a period, for Outlook, Google Calendar or Apple Calendar. "
+            "Importing a newer file updates the same events.",
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.form(
+            rx.hstack(
+                field("From", "ics_from", type="date", default_value=DoctorExportState.ics_from),
+                field("To", "ics_to", type="date", default_value=DoctorExportState.ics_to),
+                rx.button(rx.icon("download", size=16), "Download .ics", type="submit", size="3", id="download-doctor-ics"),
+                align="end",
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=DoctorExportState.download,
+            key=DoctorExportState.ics_key,
         ),
     )
 
@@ -214,7 +239,7 @@ def _details() -> rx.Component:
     )
 
 
-@signed_in_page("/staff/doctors/[doctor_ref]", "Doctor", role="staff", on_load=DoctorPageState.load)
+@signed_in_page("/staff/doctors/[doctor_ref]", "Doctor", role="staff", on_load=[DoctorPageState.load, DoctorExportState.load])
 def staff_doctor() -> rx.Component:
     return rx.vstack(
         rx.link("← All doctors", href="/staff/doctors", size="2"),
@@ -233,8 +258,10 @@ def staff_doctor() -> rx.Component:
                         _booking(),
                         section_card(
                             "Upcoming appointments",
+                            rx.link("Open in the calendar →", href="/staff/calendar", size="2"),
                             appointments_table("Nothing booked from today on.", show_date=True),
                         ),
+                        _calendar_file(),
                         spacing="4",
                         width="100%",
                     ),

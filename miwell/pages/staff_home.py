@@ -9,9 +9,11 @@ from miwell.ui.layout import signed_in_page
 from miwell.ui.tables import data_table
 
 SECTIONS = [
+    ("Calendar", "/staff/calendar", "calendar-days", "Every booking, free slots, live"),
     ("Doctors", "/staff/doctors", "stethoscope", "Agendas, free slots and booking"),
     ("Patients", "/staff/patients", "heart_handshake", "The people the clinic cares for"),
     ("Clients", "/staff/clients", "contact", "Who books and is responsible"),
+    ("Reports", "/staff/reports", "file-text", "Counts, CSV and calendar files"),
 ]
 
 
@@ -38,9 +40,9 @@ def _section_link(title: str, href: str, icon: str, text: str) -> rx.Component:
 def staff_home() -> rx.Component:
     return rx.vstack(
         rx.heading("Clinic desk", size="7"),
-        rx.grid(*[_section_link(*s) for s in SECTIONS], columns=rx.breakpoints(initial="1", sm="3"), spacing="3", width="100%"),
+        rx.grid(*[_section_link(*s) for s in SECTIONS], columns=rx.breakpoints(initial="1", sm="2", md="3"), spacing="3", width="100%"),
         rx.heading(AppointmentsState.heading, size="5", margin_top="0.5em"),
-        appointments_table("No appointments today. Book one from a doctor's page."),
+        appointments_table("No appointments today. Book one from the calendar or a doctor's page."),
         rx.heading("Psychiatrists on MiWell", size="4", margin_top="1em"),
         rx.text("Psychiatrists of MiWell and how many patients each looks after.", color_scheme="gray", size="2"),
         data_table(

@@ -12,10 +12,10 @@ appointments and agendas that merely touch never collide.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
 __all__ = [
@@ -126,13 +126,19 @@ def _is_whole_number(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _microseconds(value: time) -> int:
+    return ((value.hour * 60 + value.minute) * 60 + value.second) * 1_000_000 + value.microsecond
+
+
 def _has_day_between(first: date, last: date, weekdays: frozenset[int]) -> bool:
     """Whether some day in ``[first, last]`` falls on one of ``weekdays``."""
     if first > last or not weekdays:
         return False
     # A run of seven consecutive days covers every weekday, so at most seven
     # days ever need to be looked at, however long the range is.
-    span = min((last - first).days, 6)
+    span = (last - first).days
+    if span >= 6:
+        return True
     return any((first.weekday() + offset) % 7 in weekdays for offset in range(span + 1))
 
 
@@ -164,25 +170,28 @@ def validate_rule(rule: AgendaRule) -> None:
             "The slot length must be a whole number of minutes greater than zero "
             f"(got {rule.slot_minutes!r})."
         )
-    window = datetime.combine(rule.start_date, rule.end_time) - datetime.combine(
-        rule.start_date, rule.start_time
-    )
+    window = _microseconds(rule.end_time) - _microseconds(rule.start_time)
     # Compared in whole minutes rather than as timedeltas so an absurdly large
     # slot length gives this message instead of an OverflowError.
-    if rule.slot_minutes > window // timedelta(minutes=1):
+    if rule.slot_minutes > window // 60_000_000:
         raise ValueError(
             f"A {rule.slot_minutes}-minute slot does not fit in the daily window from "
             f"{_format_time(rule.start_time)} to {_format_time(rule.end_time)} "
-            f"({_format_minutes(window)})."
+            f"({_format_minutes(timedelta(microseconds=window))})."
         )
 
     if not rule.weekdays:
         raise ValueError("Choose at least one day of the week for the agenda.")
-    invalid = sorted(
-        (day for day in rule.weekdays if not _is_whole_number(day) or not 0 <= day <= 6),
-        # Numbers in numeric order first; anything else cannot be compared with them.
-        key=lambda day: (0, day, "") if _is_whole_number(day) else (1, 0, repr(day)),
-    )
+    # Plain ints from 0 to 6, the usual case, need no closer look (True and 1.0 are in
+    # ALL_WEEKDAYS too, hence the type test).
+    if rule.weekdays <= ALL_WEEKDAYS and {*map(type, rule.weekdays)} == {int}:
+        invalid = []
+    else:
+        invalid = sorted(
+            (day for day in rule.weekdays if not _is_whole_number(day) or not 0 <= day <= 6),
+            # Numbers in numeric order first; anything else cannot be compared with them.
+            key=lambda day: (0, day, "") if _is_whole_number(day) else (1, 0, repr(day)),
+        )
     if invalid:
         shown = ", ".join(repr(day) for day in invalid)
         verb = "is" if len(invalid) == 1 else "are"
@@ -243,39 +252,94 @@ def conflicts(candidate: AgendaRule, existing: Iterable[AgendaRule]) -> list[Age
 # --------------------------------------------------------------------------- #
 
 
-class _BusyTimes:
-    """Disjoint, sorted busy intervals that answer overlap queries by bisection."""
-
-    __slots__ = ("_ends", "_starts")
-
-    def __init__(self, intervals: list[tuple[datetime, datetime]]) -> None:
-        starts: list[datetime] = []
-        ends: list[datetime] = []
-        for start, end in sorted(intervals):
-            # Merging overlapping (and touching) bookings keeps the ends sorted,
-            # which is what makes a single bisect per slot sufficient.
-            if ends and start <= ends[-1]:
-                if end > ends[-1]:
-                    ends[-1] = end
-            else:
-                starts.append(start)
-                ends.append(end)
-        self._starts = starts
-        self._ends = ends
-
-    def overlaps(self, start: datetime, end: datetime) -> bool:
-        index = bisect_right(self._ends, start)  # first busy interval ending after `start`
-        return index < len(self._starts) and self._starts[index] < end
+# A slot as offsets from midnight, so that placing it on a day is one addition each, and the
+# position of the rule it is credited to (see _day_template).
+_TemplateSlot = tuple[timedelta, timedelta, int]
+# A rule's daily window in microseconds after midnight, its slot length and its position.
+_Window = tuple[int, int, int, int]
+# Ends the list of bookings so the sweep needs no bounds checks: no slot starts as late as its
+# end, so the sweep never passes it, and none ends after its start, so it blocks nothing.
+_NEVER = datetime.max
 
 
-def _rule_slots(rule: AgendaRule, day: date) -> Iterable[Slot]:
-    window_start = datetime.combine(day, rule.start_time)
-    window_end = datetime.combine(day, rule.end_time)
-    step = timedelta(minutes=rule.slot_minutes)
-    # Integer division drops the trailing partial slot.
-    for index in range((window_end - window_start) // step):
-        start = window_start + index * step
-        yield Slot(start, start + step)
+@lru_cache(maxsize=128)
+def _day_template(windows: tuple[_Window, ...]) -> tuple[_TemplateSlot, ...]:
+    """The slots of the given rule windows on any one day, sorted by (start, end) and unique.
+
+    Every day on which the same rules apply has the same slots at the same times of day, so this
+    is worked out once per combination of windows (and remembered, since a clinic's agendas
+    change rarely and are asked about constantly) rather than once per day.
+    """
+    ordered = sorted(windows)
+    template: list[_TemplateSlot] = []
+    if all(finish <= begin for (_, finish, _, _), (begin, _, _, _) in zip(ordered, ordered[1:])):
+        # Disjoint windows, the only kind one doctor's agendas can have: taken in window order
+        # their slots are already sorted and unique, and each window's slots are its own.
+        for begin, finish, minutes, position in ordered:
+            step = timedelta(minutes=minutes)
+            start = begin * _ONE_MICROSECOND
+            # Integer division drops the trailing partial slot.
+            for _ in range((finish - begin) // (minutes * 60_000_000)):
+                end = start + step
+                template.append((start, end, position))
+                start = end
+        return tuple(template)
+    offsets = set()
+    for begin, finish, minutes, _ in windows:
+        step = minutes * 60_000_000
+        count = (finish - begin) // step
+        offsets.update((begin + i * step, begin + (i + 1) * step) for i in range(count))
+    for start, end in sorted(offsets):
+        # Credited to the first rule, in the caller's order, whose window holds the start: what
+        # the scheduling service has always reported for a slot offered by more than one rule.
+        owner = min(position for begin, finish, _, position in windows if begin <= start < finish)
+        template.append((start * _ONE_MICROSECOND, end * _ONE_MICROSECOND, owner))
+    return tuple(template)
+
+
+@lru_cache(maxsize=128)
+def _week_templates(
+    rules: tuple[tuple[frozenset[int], _Window], ...],
+) -> tuple[tuple[_TemplateSlot, ...], ...]:
+    """For each weekday, Monday first, the day template of the rules (given as weekdays and
+    window) that run on it."""
+    return tuple(
+        _day_template(tuple(window for weekdays, window in rules if weekday in weekdays))
+        for weekday in range(7)
+    )
+
+
+def _busy_intervals(booked: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """The bookings, sorted and merged where they overlap or touch, then the sentinel.
+
+    Merged, both starts and ends are strictly increasing, which is what lets one forward sweep
+    answer every slot. Bookings outside the range are kept: the sweep passes over them for less
+    than filtering them out would cost.
+    """
+    bookings = iter(booked)
+    for current_start, current_end in bookings:
+        if current_start < current_end:  # an empty (or reversed) interval blocks nothing
+            break
+    else:
+        return [(_NEVER, _NEVER)]
+    merged = []
+    for start, end in bookings:
+        if start > current_end:
+            if start < end:
+                merged.append((current_start, current_end))
+                current_start, current_end = start, end
+        elif start >= current_start:
+            if end > current_end:
+                current_end = end
+        else:
+            # Merged on the fly while bookings come in start order, as an index hands them over;
+            # otherwise sorted first (and, sorted, they never come back here).
+            pending = [*merged, (current_start, current_end), (start, end)]
+            pending += ((later_start, later_end) for later_start, later_end in bookings)
+            return _busy_intervals(sorted(pending))
+    merged.append((current_start, current_end))
+    merged.append((_NEVER, _NEVER))
+    return merged
 
 
 def _check_day(value: object, label: str) -> None:
@@ -283,24 +347,17 @@ def _check_day(value: object, label: str) -> None:
         raise TypeError(f"{label} must be a datetime.date, not {type(value).__name__}")
 
 
-def free_slots_range(
+def _layout(
     rules: Iterable[AgendaRule],
     booked: Iterable[tuple[datetime, datetime]],
     first_day: date,
     last_day: date,
-    not_before: datetime | None = None,
-) -> dict[date, list[Slot]]:
-    """Return the free slots of every day from ``first_day`` to ``last_day`` inclusive.
+    not_before: datetime | None,
+) -> tuple[datetime, list[tuple[datetime, datetime]], list[tuple[_TemplateSlot, ...]]]:
+    """Everything the sweeps below need: the range's first midnight, the merged bookings, and for
+    every day of the range the slots it offers (none on days before ``not_before``'s).
 
-    The result maps each day of the range, in order, to its sorted list of
-    unique free slots (an empty list when nothing is free), which is what a
-    week or month calendar needs.  ``booked`` is consumed exactly once and is
-    grouped per day up front, so the cost grows with
-    ``days * rules + bookings + slots * log(bookings per day)``.
-
-    See :func:`free_slots` for the meaning of the other arguments.  Raises
-    :class:`ValueError` if a rule is invalid or ``last_day`` is before
-    ``first_day``.
+    Checks the arguments and the rules exactly as :func:`free_slots_range` documents.
     """
     _check_day(first_day, "first_day")
     _check_day(last_day, "last_day")
@@ -316,34 +373,118 @@ def free_slots_range(
         validate_rule(rule)
 
     day_count = (last_day - first_day).days + 1
-    range_start = datetime.combine(first_day, time.min)
-    per_day: list[list[tuple[datetime, datetime]]] = [[] for _ in range(day_count)]
-    for start, end in booked:
-        if end <= start:
-            continue  # an empty interval blocks nothing
-        # timedelta.days floors, so bookings before the range get negative indexes.
-        first_index = max((start - range_start).days, 0)
-        # `end` is exclusive: a booking ending at midnight does not touch the next day.
-        last_index = min((end - _ONE_MICROSECOND - range_start).days, day_count - 1)
-        for index in range(first_index, last_index + 1):
-            per_day[index].append((start, end))
+    since = datetime.combine(first_day, time.min)
+    busy = _busy_intervals(booked)
 
-    result: dict[date, list[Slot]] = {}
-    for index in range(day_count):
-        day = first_day + index * _ONE_DAY
-        if not_before is not None and day < not_before.date():
-            result[day] = []
+    # Which rules apply changes only where some rule's dates begin or end, and in between it
+    # depends on the weekday alone: so day templates are looked up per stretch and weekday.
+    reach = []
+    cuts = {0, day_count}
+    for position, rule in enumerate(rules):
+        begin = max((rule.start_date - first_day).days, 0)
+        finish = min((rule.end_date - first_day).days + 1, day_count)
+        if begin < finish:
+            opens, closes = _microseconds(rule.start_time), _microseconds(rule.end_time)
+            reach.append((begin, finish, rule.weekdays, (opens, closes, rule.slot_minutes, position)))
+            cuts.update((begin, finish))
+    edges = sorted(cuts)
+    per_day: list[tuple[_TemplateSlot, ...]] = []
+    for begin, finish in zip(edges, edges[1:]):
+        week = _week_templates(
+            tuple((weekdays, window) for low, high, weekdays, window in reach if low <= begin < high)
+        )
+        # The stretch's days in turn, from the weekday of its first day.
+        shift = (first_day.weekday() + begin) % 7
+        per_day += ((week[shift:] + week[:shift]) * ((finish - begin) // 7 + 1))[: finish - begin]
+
+    if not_before is not None:
+        # Days before not_before's have nothing left to offer, and only its own can be partly past.
+        first_open = min(max((not_before.date() - first_day).days, 0), day_count)
+        per_day[:first_open] = [()] * first_open
+        midnight = since + first_open * _ONE_DAY
+        if first_open < day_count and not_before > midnight:
+            still_open = [slot for slot in per_day[first_open] if midnight + slot[0] >= not_before]
+            per_day[first_open] = tuple(still_open)
+    return since, busy, per_day
+
+
+def _free_slot_offers(
+    rules: Iterable[AgendaRule],
+    booked: Iterable[tuple[datetime, datetime]],
+    first_day: date,
+    last_day: date,
+    not_before: datetime | None = None,
+) -> list[tuple[datetime, datetime, int]]:
+    """The free slots of :func:`free_slots_range`, in the same order but in one list, each as
+    ``(start, end, position)``: ``position`` is that in ``rules`` of the first rule that runs
+    on the slot's day and whose daily window holds the slot's start.
+
+    For the scheduling service, which reports the agenda behind each slot and would otherwise
+    search for it slot by slot. The loop is :func:`free_slots_range`'s, repeated rather than
+    shared because a per-slot branch or call would cost both of them; the tests check that the
+    two agree.
+    """
+    since, busy, per_day = _layout(rules, booked, first_day, last_day, not_before)
+    offers = []
+    at = 0
+    busy_start, busy_end = busy[0]
+    for index, template in enumerate(per_day):
+        if not template:
             continue
-        busy = _BusyTimes(per_day[index])
-        free = {
-            slot
-            for rule in rules
-            if rule_applies_on(rule, day)
-            for slot in _rule_slots(rule, day)
-            if (not_before is None or slot.start >= not_before)
-            and not busy.overlaps(slot.start, slot.end)
-        }
-        result[day] = sorted(free)
+        midnight = since + index * _ONE_DAY
+        opens, closes = busy_start - midnight, busy_end - midnight
+        for start_offset, end_offset, position in template:
+            while closes <= start_offset:
+                at += 1
+                busy_start, busy_end = busy[at]
+                opens, closes = busy_start - midnight, busy_end - midnight
+            if opens < end_offset:
+                continue
+            offers.append((midnight + start_offset, midnight + end_offset, position))
+    return offers
+
+
+def free_slots_range(
+    rules: Iterable[AgendaRule],
+    booked: Iterable[tuple[datetime, datetime]],
+    first_day: date,
+    last_day: date,
+    not_before: datetime | None = None,
+) -> dict[date, list[Slot]]:
+    """Return the free slots of every day from ``first_day`` to ``last_day`` inclusive.
+
+    The result maps each day of the range, in order, to its sorted list of
+    unique free slots (an empty list when nothing is free), which is what a
+    week or month calendar needs.  ``booked`` is consumed exactly once; the
+    cost grows with ``days + rules + bookings + slots``, plus sorting the
+    bookings if they do not come in start order.
+
+    See :func:`free_slots` for the meaning of the other arguments.  Raises
+    :class:`ValueError` if a rule is invalid or ``last_day`` is before
+    ``first_day``.
+    """
+    since, busy, per_day = _layout(rules, booked, first_day, last_day, not_before)
+    result: dict[date, list[Slot]] = {}
+    make_slot = tuple.__new__  # skips Slot's Python-level __new__; the values are the same
+    # The first merged booking that may still overlap a slot: slots come in start order, so this
+    # only ever moves forward. Its start and end are also kept as offsets from the day's midnight,
+    # like the slots', so that only free slots need datetimes made for them.
+    at = 0
+    busy_start, busy_end = busy[0]
+    for index, template in enumerate(per_day):
+        result[first_day + index * _ONE_DAY] = free = []
+        if not template:
+            continue
+        midnight = since + index * _ONE_DAY
+        opens, closes = busy_start - midnight, busy_end - midnight
+        for start_offset, end_offset, _ in template:
+            while closes <= start_offset:
+                at += 1
+                busy_start, busy_end = busy[at]
+                opens, closes = busy_start - midnight, busy_end - midnight
+            if opens < end_offset:
+                continue
+            free.append(make_slot(Slot, (midnight + start_offset, midnight + end_offset)))
     return result
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -27,11 +28,14 @@ from miwell.scheduling.reports import AppointmentRecord
 from miwell.scheduling.status import status_label
 
 __all__ = [
+    "DayCount",
     "FALLBACK_COLOUR",
+    "MAX_APPOINTMENT_EVENTS",
     "MAX_VISIBLE_DAYS",
     "VIEWS",
     "VisibleRange",
     "appointment_events",
+    "day_summary_events",
     "contrast_ratio",
     "free_slot_events",
     "readable_text_colour",
@@ -42,6 +46,9 @@ __all__ = [
 
 # The month view shows six full weeks; nothing the calendar offers needs more.
 MAX_VISIBLE_DAYS = 42
+# Above this many bookings in one view, each doctor's day becomes one count instead: a few hundred
+# bytes per event would push a busy month's state past a megabyte, and nobody reads 5,000 bars.
+MAX_APPOINTMENT_EVENTS = 1500
 VIEWS: tuple[str, ...] = ("dayGridMonth", "timeGridWeek", "timeGridDay")
 FALLBACK_COLOUR = "#475569"  # slate, for a doctor whose stored colour is unusable
 _DARK_TEXT = "#111827"
@@ -72,6 +79,7 @@ def contrast_ratio(first: str, second: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
+@lru_cache(maxsize=512)  # a page has a handful of colours and thousands of events
 def readable_text_colour(background: str) -> str:
     """White or near-black, whichever reads better on ``background``."""
     return _WHITE if contrast_ratio(background, _WHITE) >= contrast_ratio(background, _DARK_TEXT) else _DARK_TEXT
@@ -91,6 +99,7 @@ def shade(colour: str, strength: float) -> str:
     return "#" + "".join(f"{round(value * (1 - strength)):02x}" for value in _rgb(colour))
 
 
+@lru_cache(maxsize=512)
 def _readable_on(background: str, colour: str) -> str:
     """``colour``, darkened only as far as needed to read on ``background`` (WCAG AA, 4.5:1)."""
     for step in range(11):
@@ -151,6 +160,44 @@ def appointment_events(
                     "clinicId": record.clinic_id,
                     "status": record.status,
                 },
+            }
+        )
+    return events
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """How many bookings one doctor has on one day."""
+
+    day: date
+    doctor_id: int
+    doctor_name: str
+    doctor_colour: str
+    count: int
+
+
+def day_summary_events(counts: Iterable[DayCount]) -> list[dict[str, Any]]:
+    """One all-day event per doctor and day, ``Dr Name · 12``, in the doctor's colour.
+
+    For a view too busy to show each booking (see :data:`MAX_APPOINTMENT_EVENTS`): the month still
+    shows who works when and how full each day is. Days without bookings are left out. Ordered by
+    day, then doctor name.
+    """
+    events = []
+    for item in sorted(counts, key=lambda c: (c.day, c.doctor_name.casefold(), c.doctor_id)):
+        if item.count <= 0:
+            continue
+        colour = _usable(item.doctor_colour)
+        events.append(
+            {
+                "id": f"summary-{item.doctor_id}-{item.day:%Y%m%d}",
+                "title": f"{item.doctor_name} · {item.count}",
+                "start": item.day.isoformat(),
+                "allDay": True,
+                "color": colour,
+                "contrastColor": readable_text_colour(colour),
+                "className": "mw-summary",
+                "extendedProps": {"kind": "summary", "doctorId": item.doctor_id, "count": item.count},
             }
         )
     return events

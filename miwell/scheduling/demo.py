@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from miwell.accounts import service as accounts
 from miwell.accounts.models import User
 from miwell.accounts.service import CurrentUser
 from miwell.scheduling import service
@@ -19,6 +20,8 @@ from miwell.timeutil import utcnow
 
 DEMO_ORGANISATION = "Harbour Mind Charity"
 DEMO_STAFF_EMAIL = "staff@miwell.example"
+# A second desk of the same organisation: two receptionists sharing one live calendar.
+SECOND_DESK = ("Ravi Reception", "reception2@miwell.example", "+44 20 7946 0005")
 WEEKDAYS = (0, 1, 2, 3, 4)
 
 # (name, speciality, linked psychiatrist account)
@@ -97,9 +100,27 @@ def _past_appointment(session: Session, desk: CurrentUser, doctor_id: int, clini
     session.flush()
 
 
+def _second_desk(session: Session, organisation_id: int) -> None:
+    from miwell.demo import DEMO_PASSWORD  # here, not at the top: miwell.demo imports this module
+
+    name, email, phone = SECOND_DESK
+    accounts.register(
+        session,
+        role="staff",
+        full_name=name,
+        email=email,
+        phone=phone,
+        password=DEMO_PASSWORD,
+        organisation_id=organisation_id,
+        by_operator=True,
+    )
+    session.flush()
+
+
 def load_demo(session: Session) -> None:
     admin, desk = _admin(session), _desk(session)
     organisation_id = demo_organisation(session)
+    _second_desk(session, organisation_id)
     clinic = service.create_clinic(
         session, admin, organisation_id, "Harbour Street Clinic", "12 Harbour Street, Leeds LS1 4AB", "Europe/London"
     )

@@ -44,6 +44,8 @@ class Organisation(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(max_length=120, unique=True)
+    # Bumped with every change an open calendar must show; its pages poll this one integer.
+    calendar_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -206,6 +208,8 @@ class Appointment(SQLModel, table=True):
     starts_at: NaiveDatetime
     ends_at: NaiveDatetime
     status: str = Field(default="scheduled", max_length=20)
+    # The desk's working note ("first visit, bring the referral letter"); never shown to the patient.
+    note: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
     created_at: datetime = Field(default_factory=utcnow)
 
 

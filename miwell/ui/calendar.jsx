@@ -37,9 +37,15 @@ const TIME_FORMATS = {
 
 // Headers spelled out so they never read as the ambiguous "11/30" of the default English
 // locale. The week's columns are too narrow for time and title; the grid already says the time.
+// Past a few side by side, events of one time fold into a "+n" link: a busy clinic's week would
+// otherwise be slivers nobody can read or click.
 const VIEWS = {
-  timeGridWeek: { dayHeaderFormat: { weekday: "short", day: "numeric", month: "short" }, displayEventTime: false },
-  timeGridDay: { dayHeaderFormat: { weekday: "long", day: "numeric", month: "long" } },
+  timeGridWeek: {
+    dayHeaderFormat: { weekday: "short", day: "numeric", month: "short" },
+    displayEventTime: false,
+    eventMaxStack: 4,
+  },
+  timeGridDay: { dayHeaderFormat: { weekday: "long", day: "numeric", month: "long" }, eventMaxStack: 10 },
 };
 
 function wallClock(value) {
@@ -63,6 +69,18 @@ function clinicNow(timeZone) {
   };
 }
 
+const URL_VIEWS = new Set(["dayGridMonth", "timeGridWeek", "timeGridDay"]);
+
+function viewFromUrl() {
+  const params = new URLSearchParams(window.location.search);
+  const view = params.get("view");
+  const date = params.get("date");
+  return {
+    view: URL_VIEWS.has(view) ? view : undefined,
+    date: /^\d{4}-\d{2}-\d{2}$/.test(date || "") ? date : undefined,
+  };
+}
+
 export function MiwellCalendar({
   id,
   className,
@@ -80,6 +98,7 @@ export function MiwellCalendar({
   allDaySlot,
   dayMaxEvents,
   clinicTimeZone,
+  followUrl,
   onDateClick,
   onEventClick,
   onDatesSet,
@@ -92,6 +111,10 @@ export function MiwellCalendar({
     () => (headerToolbar === undefined || headerToolbar === null ? DEFAULT_TOOLBAR : headerToolbar),
     [toolbarKey],
   );
+
+  // A link such as ?view=timeGridDay&date=2026-12-03 opens the calendar there. Read once, in
+  // the browser, because FullCalendar only looks at its initial view and date when it mounts.
+  const fromUrl = useMemo(() => (followUrl ? viewFromUrl() : {}), [followUrl]);
 
   const handleDateClick = useCallback(
     (info) => onDateClick && onDateClick(wallClock(info.dateStr), !!info.allDay, info.view.type),
@@ -114,6 +137,7 @@ export function MiwellCalendar({
   const handleEventDidMount = useCallback((info) => {
     info.el.dataset.eventId = info.event.id;
     info.el.dataset.kind = String(info.event.extendedProps.kind ?? "");
+    info.el.dataset.doctorId = String(info.event.extendedProps.doctorId ?? "");
     if (!info.el.title) info.el.title = info.event.title;
   }, []);
 
@@ -123,8 +147,8 @@ export function MiwellCalendar({
         plugins={PLUGINS}
         timeZone="UTC"
         now={now}
-        initialView={initialView || "timeGridWeek"}
-        {...(initialDate ? { initialDate } : {})}
+        initialView={fromUrl.view || initialView || "timeGridWeek"}
+        {...(fromUrl.date || initialDate ? { initialDate: fromUrl.date || initialDate } : {})}
         headerToolbar={toolbar}
         events={events || []}
         slotMinTime={slotMinTime || "07:00:00"}
@@ -139,6 +163,8 @@ export function MiwellCalendar({
         allDaySlot={allDaySlot ?? false}
         dayMaxEvents={dayMaxEvents ?? true}
         eventInteractive={true}
+        // Day numbers and headers open that day, so a busy month leads straight to its bookings.
+        navLinks={true}
         // Bars rather than dots in the month grid, so the doctor's colour carries there too
         // (the time grids draw blocks anyway). Calendar-wide on purpose: FullCalendar 7.1.4
         // builds event looks from calendar-level options and ignores it under views.dayGridMonth.

@@ -70,6 +70,9 @@ class FullCalendar(rx.NoSSRComponent):
     clinic_time_zone: rx.Var[str] = field(
         doc="IANA zone whose wall clock gives 'today' and the now-line (default the browser's)."
     )
+    follow_url: rx.Var[bool] = field(
+        doc="Open at the page address's ?view=...&date=YYYY-MM-DD when given (default false)."
+    )
 
     on_date_click: rx.EventHandler[passthrough_event_spec(str, bool, str)] = field(
         doc="A day (month view) or time slot was clicked: (date ISO, all_day, view type)."

@@ -13,7 +13,14 @@ from miwell.notifications.state import AlertState
 NAV_LINKS: dict[str, list[tuple[str, str]]] = {
     "patient": [("Today", "/patient"), ("History", "/patient/history")],
     "psychiatrist": [("My patients", "/psychiatrist"), ("To review", "/psychiatrist/review"), ("Task library", "/psychiatrist/tasks")],
-    "staff": [("Clinic desk", "/staff"), ("Doctors", "/staff/doctors"), ("Patients", "/staff/patients"), ("Clients", "/staff/clients")],
+    "staff": [
+        ("Clinic desk", "/staff"),
+        ("Calendar", "/staff/calendar"),
+        ("Doctors", "/staff/doctors"),
+        ("Patients", "/staff/patients"),
+        ("Clients", "/staff/clients"),
+        ("Reports", "/staff/reports"),
+    ],
     "admin": [("Accounts", "/admin"), ("Organisations", "/admin/organisations")],
 }
 

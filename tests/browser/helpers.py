@@ -72,3 +72,16 @@ def send_crafted_event(page: Page, handler: str, payload: dict, trigger) -> None
 def handler_name(state_cls, method: str) -> str:
     """The name the frontend uses for a state's event handler."""
     return f"{state_cls.get_full_name()}.{method}"
+
+
+def open_calendar(page: Page, day: str = "", view: str = "timeGridWeek") -> None:
+    """The staff calendar at the view holding ``day`` (YYYY-MM-DD; today when empty), loaded."""
+    query = f"?view={view}" + (f"&date={day}" if day else "")
+    page.goto(f"/staff/calendar{query}")
+    expect(page.locator("#calendar-box")).to_have_attribute("data-shown", re.compile(rf"^{view} "))
+
+
+def calendar_range(page: Page) -> tuple[str, str, str]:
+    """(view, first day, last day) of what the open calendar shows, as the backend loaded it."""
+    view, first, last = page.locator("#calendar-box").get_attribute("data-shown").split()
+    return view, first, last

@@ -14,9 +14,11 @@ from hypothesis import strategies as st
 from miwell.scheduling.availability import (
     AgendaRule,
     Slot,
+    _free_slot_offers,
     conflicts,
     free_slots,
     free_slots_range,
+    rule_applies_on,
     validate_rule,
 )
 
@@ -616,7 +618,8 @@ def test_free_slots_lie_in_a_rule_window_and_avoid_bookings(scenario) -> None:
             and s.end <= datetime.combine(day, r.end_time)
             for r in rules
         )
-        assert not any(start < s.end and s.start < end for start, end in booked)
+        # An empty or reversed booking blocks nothing (see test_empty_or_reversed_bookings_block_nothing).
+        assert not any(start < end and start < s.end and s.start < end for start, end in booked)
 
 
 @PROPERTY_SETTINGS
@@ -673,3 +676,178 @@ def test_a_rule_is_valid_exactly_when_it_offers_some_slot(candidate: AgendaRule)
     span = (candidate.end_date - candidate.start_date).days
     days = [candidate.start_date + timedelta(days=i) for i in range(span + 1)]
     assert is_valid(candidate) == any(naive_slots(candidate, day) for day in days)
+
+
+# --------------------------------------------------------------------------- #
+# The fast free-slot computation against a plain reference
+# --------------------------------------------------------------------------- #
+
+# free_slots_range and the service's _free_slot_offers work from day templates, merged bookings
+# and a single forward sweep; these tests hold them to the obvious day-by-day, slot-by-slot,
+# booking-by-booking computation below.
+
+SWEEP_START = MON + timedelta(days=3)  # a Thursday, so ranges cross a weekend
+# How far a moment may fall off a slot edge: mostly not at all, else a minute, a second or a
+# microsecond either way.
+NUDGES = (ONE_MINUTE, timedelta(seconds=1), timedelta(microseconds=1))
+OFF_EDGE = [timedelta(0)] * 6 + [sign * unit for sign in (1, -1) for unit in NUDGES]
+
+
+def reference_offers(
+    rules: list[AgendaRule],
+    booked: list[tuple[datetime, datetime]],
+    first: date,
+    last: date,
+    not_before: datetime | None,
+) -> dict[date, list[tuple[Slot, int]]]:
+    """Every day's free slots, each with the position of the first rule that runs that day and
+    whose window holds its start."""
+    for candidate in rules:
+        validate_rule(candidate)
+    result = {}
+    day = first
+    while day <= last:
+        offered = set()
+        for candidate in rules:
+            if not candidate.start_date <= day <= candidate.end_date:
+                continue
+            if day.weekday() not in candidate.weekdays:
+                continue
+            step = timedelta(minutes=candidate.slot_minutes)
+            start = datetime.combine(day, candidate.start_time)
+            while start + step <= datetime.combine(day, candidate.end_time):
+                offered.add(Slot(start, start + step))
+                start += step
+        free = []
+        for s in sorted(offered):
+            if not_before is not None and s.start < not_before:
+                continue
+            if any(start < end and start < s.end and s.start < end for start, end in booked):
+                continue
+            owner = next(
+                i
+                for i, r in enumerate(rules)
+                if r.start_date <= day <= r.end_date
+                and day.weekday() in r.weekdays
+                and r.start_time <= s.start.time() < r.end_time
+            )
+            free.append((s, owner))
+        result[day] = free
+        day += timedelta(days=1)
+    return result
+
+
+@st.composite
+def sweep_rules(draw: st.DrawFn) -> AgendaRule:
+    # Few distinct start times and slot lengths, so that rules overlap, share slots and nest often.
+    first = SWEEP_START + timedelta(days=draw(st.integers(-3, 6)))
+    last = first + timedelta(days=draw(st.integers(0, 10)))
+    slot_minutes = draw(st.sampled_from([10, 15, 20, 30, 45, 60]))
+    start = draw(st.sampled_from([0, 8 * 60, 9 * 60, 9 * 60 + 30, 10 * 60, 13 * 60, 22 * 60]))
+    end = start + slot_minutes * draw(st.integers(1, 6)) + draw(st.sampled_from([0, 0, 5, 17]))
+    end = min(end, 24 * 60 - 1)
+    # Now and then a window edge off the minute, as the rule type allows.
+    start_second, end_second = draw(st.sampled_from([(0, 0), (0, 0), (0, 0), (30, 0), (0, 30)]))
+    weekdays = draw(st.frozensets(st.integers(0, 6), min_size=1))
+    return AgendaRule(
+        first,
+        last,
+        time(start // 60, start % 60, start_second),
+        time(end // 60, end % 60, end_second),
+        slot_minutes,
+        weekdays,
+    )
+
+
+@st.composite
+def sweep_scenarios(draw: st.DrawFn):
+    rules = draw(st.lists(sweep_rules().filter(is_valid), max_size=4))
+    first = SWEEP_START + timedelta(days=draw(st.integers(-2, 4)))
+    last = first + timedelta(days=draw(st.integers(0, 8)))
+    days = [first + timedelta(days=i) for i in range(-1, (last - first).days + 2)]
+
+    def moment(near: AgendaRule | None = None, day: date | None = None) -> datetime:
+        # From the day before the range to the day after it: mostly a slot edge of one of the
+        # rules on a day it runs, or next to one, so that bookings, slots and not_before meet
+        # exactly as often as they miss by a little; otherwise any minute.
+        if near is None and rules and draw(st.sampled_from([True, True, False])):
+            near = draw(st.sampled_from(rules))
+        if near is None:
+            midnight = datetime.combine(draw(st.sampled_from(days)), time())
+            return midnight + ONE_MINUTE * draw(st.integers(0, 24 * 60 - 1))
+        if day is None:
+            day = draw(st.sampled_from([d for d in days if rule_applies_on(near, d)] or days))
+        opens, closes = datetime.combine(day, near.start_time), datetime.combine(day, near.end_time)
+        step = timedelta(minutes=near.slot_minutes)
+        edge = opens + step * draw(st.integers(0, (closes - opens) // step))
+        return edge + draw(st.sampled_from(OFF_EDGE))
+
+    booked = []
+    for _ in range(draw(st.integers(0, 12))):
+        kind = draw(st.sampled_from(["slots", "slots", "length", "anything"]))
+        if kind == "slots" and rules:
+            # From one edge to another of the same rule's slots, which may be the same edge, an
+            # earlier one, or on another day.
+            near = draw(st.sampled_from(rules))
+            start = moment(near)
+            end = moment(near, start.date() if draw(st.sampled_from([True, True, False])) else None)
+        else:
+            start = moment()
+            if kind == "length":
+                end = start + ONE_MINUTE * draw(st.sampled_from([0, -30, 15, 30, 90, 24 * 60 + 30]))
+            else:
+                end = moment()
+        booked.append((start, end))
+    if draw(st.booleans()):
+        booked.sort()  # the order bookings come in from an index, which has its own path
+    not_before = moment() if draw(st.booleans()) else None
+    return rules, booked, first, last, not_before
+
+
+SWEEP_SETTINGS = settings(PROPERTY_SETTINGS, max_examples=500)
+
+
+@SWEEP_SETTINGS
+@given(sweep_scenarios())
+def test_free_slots_range_matches_the_reference(scenario) -> None:
+    rules, booked, first, last, not_before = scenario
+    expected = reference_offers(rules, booked, first, last, not_before)
+    result = free_slots_range(rules, iter(booked), first, last, not_before)
+    assert result == {day: [s for s, _ in offered] for day, offered in expected.items()}
+    assert all(type(s) is Slot for slots in result.values() for s in slots)
+
+
+@SWEEP_SETTINGS
+@given(sweep_scenarios())
+def test_free_slot_offers_match_the_reference(scenario) -> None:
+    rules, booked, first, last, not_before = scenario
+    expected = reference_offers(rules, booked, first, last, not_before)
+    offers = _free_slot_offers(rules, iter(booked), first, last, not_before)
+    assert offers == [(s.start, s.end, owner) for day in expected.values() for s, owner in day]
+
+
+def test_offers_credit_the_first_rule_whose_window_holds_the_start() -> None:
+    # The second rule's 09:00-09:30 lies in the first rule's window too: the first is credited.
+    hourly = rule(start=time(9), end=time(11), slot_minutes=60)
+    half_hourly = rule(start=time(9), end=time(10), slot_minutes=30)
+    assert _free_slot_offers([hourly, half_hourly], [], TUE, TUE) == [
+        (at(TUE, 9), at(TUE, 9, 30), 0),
+        (at(TUE, 9), at(TUE, 10), 0),
+        (at(TUE, 9, 30), at(TUE, 10), 0),
+        (at(TUE, 10), at(TUE, 11), 0),
+    ]
+
+
+def test_bookings_out_of_order_give_the_same_answer_as_in_order() -> None:
+    agenda = rule(start=time(9), end=time(13), slot_minutes=30)
+    booked = [
+        (at(TUE, 11), at(TUE, 11, 30)),
+        (at(TUE, 9, 10), at(TUE, 9, 20)),
+        (at(MON, 23), at(TUE, 9, 5)),
+        (at(TUE, 12), at(TUE, 12)),
+        (at(TUE, 10), at(TUE, 10, 45)),
+    ]
+    expected = free_slots([agenda], sorted(booked), TUE)
+    assert [s.start.time() for s in expected] == [time(9, 30), time(11, 30), time(12), time(12, 30)]
+    assert free_slots([agenda], booked, TUE) == expected
+    assert free_slots([agenda], reversed(booked), TUE) == expected

@@ -236,3 +236,28 @@ class TestVisibleRange:
         assert r.start <= start and r.end >= end
         assert r.start.time() == r.end.time() == datetime.min.time()
         assert 1 <= r.days <= MAX_VISIBLE_DAYS
+
+
+class TestDaySummaries:
+    def test_one_all_day_count_per_doctor_and_day_in_order(self) -> None:
+        from miwell.scheduling.calendar_view import DayCount, day_summary_events
+
+        monday, tuesday = date(2026, 11, 30), date(2026, 12, 1)
+        events = day_summary_events(
+            [
+                DayCount(tuesday, 7, "Dr Priya Shah", "#2563EB", 3),
+                DayCount(monday, 9, "dr Omar Haddad", "not a colour", 12),
+                DayCount(monday, 7, "Dr Priya Shah", "#2563EB", 1),
+                DayCount(monday, 8, "Dr Lena Novak", "#b45309", 0),
+            ]
+        )
+        assert [(e["start"], e["title"]) for e in events] == [
+            ("2026-11-30", "dr Omar Haddad · 12"),
+            ("2026-11-30", "Dr Priya Shah · 1"),
+            ("2026-12-01", "Dr Priya Shah · 3"),
+        ]
+        first = events[0]
+        assert first["allDay"] is True and first["color"] == FALLBACK_COLOUR
+        assert first["extendedProps"] == {"kind": "summary", "doctorId": 9, "count": 12}
+        assert first["id"] == "summary-9-20261130" and events[1]["color"] == "#2563eb"
+        assert contrast_ratio(events[1]["color"], events[1]["contrastColor"]) >= 4.5

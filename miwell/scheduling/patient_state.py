@@ -1,0 +1,82 @@
+"""A patient's own clinic appointments, for their home page (see ``miwell.ui.appointments``).
+
+Only the signed-in patient's appointments are ever read: the services match the appointment's
+clinic patient record to the account, and an id sent for anyone else's reads as missing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from miwell.accounts.rules import Role
+from miwell.accounts.state import AuthState
+from miwell.scheduling import calendar_service
+from miwell.scheduling.formatting import clock, day_text
+from miwell.scheduling.reports import appointments_ics
+from miwell.scheduling.state import _run
+from miwell.scheduling.status import status_label
+
+PATIENT = Role.PATIENT.value
+
+
+@dataclasses.dataclass
+class PatientAppointment:
+    id: int = 0
+    day: str = ""
+    hours: str = ""
+    doctor: str = ""
+    clinic: str = ""
+    address: str = ""
+    status: str = ""
+    status_label: str = ""
+
+
+class PatientAppointmentsState(AuthState):
+    appointments: list[PatientAppointment] = []
+    has_clinic: bool = False
+    loaded: bool = False
+    error: str = ""
+
+    @rx.event
+    def load(self):
+        user = self._require(PATIENT)
+        if user is None:
+            self.appointments, self.has_clinic = [], False
+            return  # the page guard turns anyone else away
+
+        def read(s):
+            return calendar_service.patient_has_clinic(s, user), calendar_service.patient_upcoming(s, user)
+
+        result, self.error = _run(read)
+        self.has_clinic, records = result or (False, [])
+        self.appointments = [
+            PatientAppointment(
+                id=r.id,
+                day=day_text(r.start.date()),
+                hours=f"{clock(r.start)}–{clock(r.end)}",
+                doctor=r.doctor_name,
+                clinic=r.clinic_name,
+                address=r.clinic_address,
+                status=r.status,
+                status_label=status_label(r.status),
+            )
+            for r in records
+        ]
+        self.loaded = True
+
+    @rx.event
+    def download(self, appointment_id: int):
+        user = self._require(PATIENT)
+        if user is None:
+            return self._turn_away(self._current_user())
+        wanted = appointment_id if isinstance(appointment_id, int) and not isinstance(appointment_id, bool) else -1
+        record, error = _run(lambda s: calendar_service.patient_appointment(s, user, wanted))
+        if record is None:
+            return rx.toast.error(error)
+        data = appointments_ics([record], calendar_name="MiWell appointment", audience="patient")
+        return rx.download(data=data, filename=f"appointment-{record.start:%Y-%m-%d-%H%M}.ics", mime_type="text/calendar")
+
+
+__all__ = ["PatientAppointment", "PatientAppointmentsState"]

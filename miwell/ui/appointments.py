@@ -1,0 +1,76 @@
+"""The patient's upcoming clinic appointments, as a card for their home page.
+
+Self-contained: the page adds ``upcoming_appointments_card()`` where it should appear and
+``PatientAppointmentsState.load`` to its on_load. Patients whom no clinic has linked to a patient
+record see nothing at all.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from miwell.scheduling.patient_state import PatientAppointment, PatientAppointmentsState
+from miwell.ui.clinic import status_badge
+
+S = PatientAppointmentsState
+
+__all__ = ["PatientAppointmentsState", "upcoming_appointments_card"]
+
+
+def _appointment(a: PatientAppointment) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.text(a.day, weight="bold"),
+            rx.text(a.hours, size="2"),
+            spacing="0",
+            min_width="9.5em",
+        ),
+        rx.vstack(
+            rx.text(a.doctor, weight="medium"),
+            rx.text(a.clinic, size="2", color_scheme="gray", title=a.address),
+            spacing="0",
+            flex="1",
+        ),
+        status_badge(a.status, a.status_label),
+        rx.button(
+            rx.icon("calendar-plus", size=15),
+            "Add to calendar",
+            size="1",
+            variant="soft",
+            on_click=S.download(a.id),
+            aria_label="Add the appointment of " + a.day + " to your calendar",
+        ),
+        align="center",
+        spacing="4",
+        width="100%",
+        wrap="wrap",
+        padding_y="0.6em",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        class_name="patient-appointment",
+        data_appointment_id=a.id,
+    )
+
+
+def upcoming_appointments_card() -> rx.Component:
+    return rx.cond(
+        S.has_clinic,
+        rx.card(
+            rx.vstack(
+                rx.hstack(
+                    rx.icon("calendar-days", color=rx.color("teal", 10)),
+                    rx.heading("Your appointments", size="4"),
+                    spacing="2",
+                    align="center",
+                ),
+                rx.cond(
+                    S.appointments.length() > 0,
+                    rx.vstack(rx.foreach(S.appointments, _appointment), spacing="0", width="100%"),
+                    rx.text("No upcoming appointments. Your clinic will book them with you.", size="2", color_scheme="gray"),
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            id="upcoming-appointments",
+            width="100%",
+        ),
+    )
