@@ -36,7 +36,7 @@ def register_patient(page: Page, email: str, password: str = "quiet-river-4821",
     page.get_by_role("radio", name="A patient").click()
     page.get_by_label("Full name").fill(name)
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Phone").first.fill("020 7946 0958")
+    page.get_by_label("Phone", exact=True).fill("020 7946 0958")
     page.get_by_label("Contact's name").fill("Jo Newcomer")
     page.get_by_label("Contact's phone").fill("0161 496 0999")
     page.get_by_label("Password", exact=True).fill(password)

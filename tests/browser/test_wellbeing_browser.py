@@ -79,6 +79,7 @@ def test_urgent_note_reaches_the_open_dashboard_without_reload(new_page, live_ap
 
 def test_patient_cannot_open_or_delete_another_patients_entry_by_crafted_event(page, live_app):
     import miwell.miwell  # noqa: F401
+    from miwell.wellbeing.service import NOT_YOUR_ENTRY
     from miwell.wellbeing.state import HistoryState
 
     other = _query(
@@ -99,6 +100,8 @@ def test_patient_cannot_open_or_delete_another_patients_entry_by_crafted_event(p
             {"entry_id": entry_id},
             trigger=lambda: page.get_by_role("link", name="Today").click(),
         )
+        # The refusal's toast shows the handler ran; the other patient's note never reaches the page.
+        expect(page.get_by_text(NOT_YOUR_ENTRY).first).to_be_visible(timeout=15000)
         expect(page.get_by_text(secret_note)).to_have_count(0)
         page.goto("/patient/history")
     send_crafted_event(
