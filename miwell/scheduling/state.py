@@ -510,12 +510,40 @@ class DoctorPageState(AuthState):
 # --- clinic patients and clients ---------------------------------------------------------------------
 
 
-class PatientsState(AuthState):
+class SearchableRecordsMixin(rx.State, mixin=True):
+    """A searchable list of an organisation's records with one create/edit form.
+
+    The host state is an AuthState and defines ``_load(user)``, which fills ``rows``.
+    """
+
     rows: list[dict[str, str]] = []
     search: str = ""
     error: str = ""
     editing: dict[str, str] = {}
     form_key: int = 0
+
+    @rx.event
+    def set_search(self, value: str):
+        user = self._require(STAFF)
+        if user is None:
+            return self._turn_away(self._current_user())
+        self.search = value[: service.SEARCH_MAX]
+        self._load(user)
+
+    @rx.event
+    def edit(self, record_id: str):
+        # Only rows this desk already loaded can be edited: the id is looked up, not trusted.
+        self.editing = next((dict(r) for r in self.rows if r["id"] == record_id), {})
+        self.error = ""
+        self.form_key += 1
+
+    @rx.event
+    def new(self):
+        self.editing, self.error = {}, ""
+        self.form_key += 1
+
+
+class PatientsState(SearchableRecordsMixin, AuthState):
     delete_open: bool = False
     delete_id: str = ""
     delete_name: str = ""
@@ -547,25 +575,6 @@ class PatientsState(AuthState):
         self.search, self.error, self.editing, self.delete_open = "", "", {}, False
         self.form_key += 1
         self._load(user)
-
-    @rx.event
-    def set_search(self, value: str):
-        user = self._require(STAFF)
-        if user is None:
-            return self._turn_away(self._current_user())
-        self.search = value[: service.SEARCH_MAX]
-        self._load(user)
-
-    @rx.event
-    def edit(self, patient_id: str):
-        self.editing = next((dict(r) for r in self.rows if r["id"] == patient_id), {})
-        self.error = ""
-        self.form_key += 1
-
-    @rx.event
-    def new(self):
-        self.editing, self.error = {}, ""
-        self.form_key += 1
 
     @rx.event
     def save(self, form: dict[str, Any]):
@@ -621,12 +630,7 @@ class PatientsState(AuthState):
         return rx.toast.success(f"{self.delete_name} deleted{note}.")
 
 
-class ClientsState(AuthState):
-    rows: list[dict[str, str]] = []
-    search: str = ""
-    error: str = ""
-    editing: dict[str, str] = {}
-    form_key: int = 0
+class ClientsState(SearchableRecordsMixin, AuthState):
     patients: list[dict[str, str]] = []
     delete_error: str = ""
 
@@ -659,25 +663,6 @@ class ClientsState(AuthState):
         self.search, self.error, self.delete_error, self.editing = "", "", "", {}
         self.form_key += 1
         self._load(user)
-
-    @rx.event
-    def set_search(self, value: str):
-        user = self._require(STAFF)
-        if user is None:
-            return self._turn_away(self._current_user())
-        self.search = value[: service.SEARCH_MAX]
-        self._load(user)
-
-    @rx.event
-    def edit(self, client_id: str):
-        self.editing = next((dict(r) for r in self.rows if r["id"] == client_id), {})
-        self.error = ""
-        self.form_key += 1
-
-    @rx.event
-    def new(self):
-        self.editing, self.error = {}, ""
-        self.form_key += 1
 
     @rx.event
     def save(self, form: dict[str, Any]):
