@@ -14,12 +14,17 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.server import RunningApp, start_app
 from tests.browser.shots import CHROMIUM, LAUNCH_ARGS
 from tests.conftest import IN_CI, REDIS_URL, unavailable
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
+
+
+# Assertions wait as long as actions do: a loaded 2-core CI machine is slow to redirect.
+expect.set_options(timeout=20000)
 
 
 def pytest_collection_modifyitems(items):
