@@ -19,18 +19,22 @@ from miwell.wellbeing import demo as wellbeing_demo
 
 DEMO_PASSWORD = "calm-harbour-2026"
 
-# (role, name, email, phone, emergency contact name, emergency contact phone)
+# (role, name, email, phone, emergency contact name or GMC number, emergency contact phone)
 ACCOUNTS = [
     ("admin", "Ada Admin", "admin@miwell.example", "+44 20 7946 0001", "", ""),
     ("staff", "Sam Reception", "staff@miwell.example", "+44 20 7946 0002", "", ""),
-    ("psychiatrist", "Dr Priya Shah", "psychiatrist@miwell.example", "+44 20 7946 0003", "", ""),
-    ("psychiatrist", "Dr Tom Okafor", "tom.okafor@miwell.example", "+44 20 7946 0004", "", ""),
+    ("psychiatrist", "Dr Priya Shah", "psychiatrist@miwell.example", "+44 20 7946 0003", "7100001", ""),
+    ("psychiatrist", "Dr Tom Okafor", "tom.okafor@miwell.example", "+44 20 7946 0004", "7100002", ""),
     ("patient", "Pat Patient", "patient@miwell.example", "+44 113 496 0101", "Morgan Patient", "+44 161 496 0201"),
     ("patient", "Jamie Rivers", "jamie.rivers@miwell.example", "+44 113 496 0102", "Alex Rivers", "+44 161 496 0202"),
     ("patient", "Robin Hale", "robin.hale@miwell.example", "+44 113 496 0103", "Chris Hale", "+44 161 496 0203"),
 ]
 
+# Someone who signed up as a psychiatrist and waits for an admin's approval (sees only their status page).
+APPLICANT = ("Dr Lee Applicant", "applicant@miwell.example", "+44 20 7946 0006", "7100003")
+
 LOGINS = [(a[0], a[2]) for a in ACCOUNTS if a[2].split("@")[0] in {"admin", "staff", "psychiatrist", "patient"}]
+LOGINS.append(("psychiatrist (awaiting approval)", APPLICANT[1]))
 
 
 def has_users(session: Session) -> bool:
@@ -42,7 +46,8 @@ def load(session: Session) -> bool:
     if has_users(session):
         return False
     organisation_id = scheduling_demo.demo_organisation(session)
-    for role, name, email, phone, contact_name, contact_phone in ACCOUNTS:
+    for role, name, email, phone, contact_or_number, contact_phone in ACCOUNTS:
+        is_psychiatrist = role == "psychiatrist"
         service.register(
             session,
             role=role,
@@ -50,12 +55,19 @@ def load(session: Session) -> bool:
             email=email,
             phone=phone,
             password=DEMO_PASSWORD,
-            emergency_contact_name=contact_name,
+            emergency_contact_name="" if is_psychiatrist else contact_or_number,
             emergency_contact_phone=contact_phone,
+            registration_number=contact_or_number if is_psychiatrist else "",
             organisation_id=organisation_id if role == "staff" else None,
             by_operator=True,
         )
         session.flush()
+    name, email, phone, number = APPLICANT
+    service.register(
+        session, role="psychiatrist", full_name=name, email=email, phone=phone, password=DEMO_PASSWORD,
+        registration_number=number,
+    )  # fmt: skip
+    session.flush()
     scheduling_demo.load_demo(session)
     wellbeing_demo.load_demo(session)
     return True

@@ -2,8 +2,19 @@
 
 from sqlmodel import SQLModel
 
-from miwell.accounts.models import AuthSession, LoginThrottle, PatientProfile, User
+from miwell.accounts.models import (
+    AuthSession,
+    LoginThrottle,
+    PatientAssignment,
+    PatientProfile,
+    PsychiatristInvitation,
+    PsychiatristProfile,
+    PsychiatristStandingChange,
+    SignInHandoff,
+    User,
+)
 from miwell.scheduling.models import (
+    AccountLinkRequest,
     Agenda,
     Appointment,
     AppointmentStatusChange,
@@ -21,11 +32,13 @@ from miwell.wellbeing.models import (
     RiskAlert,
     TaskPin,
     WellbeingTask,
+    WellbeingTaskVersion,
 )
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "AccountLinkRequest",
     "Agenda",
     "Appointment",
     "AppointmentStatusChange",
@@ -40,10 +53,16 @@ __all__ = [
     "MoodEntry",
     "MoodEntryVersion",
     "Organisation",
+    "PatientAssignment",
     "PatientProfile",
+    "PsychiatristInvitation",
+    "PsychiatristProfile",
+    "PsychiatristStandingChange",
     "RiskAlert",
+    "SignInHandoff",
     "TaskPin",
     "User",
     "WellbeingTask",
+    "WellbeingTaskVersion",
     "metadata",
 ]

@@ -12,7 +12,7 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, Column, ForeignKey, ForeignKeyConstraint, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from miwell.accounts.rules import ROLES
+from miwell.accounts.rules import ROLES, STANDINGS
 from miwell.timeutil import utcnow
 
 _role_list = ", ".join(f"'{r}'" for r in ROLES)
@@ -90,9 +90,12 @@ class AuthSession(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed logins per normalised email, kept whether or not the account exists.
+    """Failed sign-ins per normalised email, kept whether or not the account exists.
 
-    Keyed by address rather than by user so the lock reveals nothing about which addresses
+    Two kinds of row: ``source = '*'`` counts every failure for the address and only slows
+    answers down; a row per (address, source) counts one client's failures and may lock that
+    client out. So a stranger guessing cannot lock the account's owner out of their own account.
+    Keyed by address rather than by user, so the counts reveal nothing about which addresses
     have accounts.
     """
 
@@ -100,6 +103,123 @@ class LoginThrottle(SQLModel, table=True):
     __table_args__ = (CheckConstraint("failures >= 0", name="ck_login_throttles_failures"),)
 
     email: str = Field(primary_key=True, max_length=254)
+    source: str = Field(primary_key=True, max_length=64)
     failures: int = Field(default=0)
     locked_until: Optional[datetime] = None
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class SignInHandoff(SQLModel, table=True):
+    """The step between a checked password and the HttpOnly session cookie.
+
+    The websocket cannot set an HttpOnly cookie, so a successful sign-in leaves a one-time,
+    short-lived handoff here and sends the browser to ``/session/start``, which swaps it for a
+    session and sets the cookie. The nonce is a cookie the signing-in page set itself, so a
+    handoff link sent to someone else's browser signs nobody in.
+    """
+
+    __tablename__ = "sign_in_handoffs"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    nonce_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True))
+    next_path: str = Field(default="/", max_length=200)
+    expires_at: datetime
+
+
+_standing_list = ", ".join(f"'{s}'" for s in STANDINGS)
+
+
+class PsychiatristProfile(SQLModel, table=True):
+    """A psychiatrist's standing and how many patients they take.
+
+    Like ``patient_profiles`` it points at ``users(id, role)``, so only a psychiatrist can have one.
+    Patients are assigned only to approved psychiatrists who accept new patients and are under
+    their cap; every other standing sees nothing.
+    """
+
+    __tablename__ = "psychiatrist_profiles"
+    __table_args__ = (
+        CheckConstraint("role = 'psychiatrist'", name="ck_psychiatrist_profiles_role"),
+        CheckConstraint(f"standing IN ({_standing_list})", name="ck_psychiatrist_profiles_standing"),
+        CheckConstraint("caseload_cap IS NULL OR caseload_cap >= 1", name="ck_psychiatrist_profiles_cap"),
+        ForeignKeyConstraint(
+            ["user_id", "role"], ["users.id", "users.role"], ondelete="CASCADE", name="fk_psychiatrist_profiles_user"
+        ),
+    )
+
+    user_id: int = Field(primary_key=True)
+    role: str = Field(default="psychiatrist", max_length=20)
+    standing: str = Field(default="pending", max_length=10, index=True)
+    registration_number: str = Field(default="", max_length=20)
+    accepts_new_patients: bool = Field(default=True)
+    caseload_cap: Optional[int] = None
+    standing_changed_at: Optional[datetime] = None
+    standing_reason: str = Field(default="", max_length=500)
+
+
+class PsychiatristStandingChange(SQLModel, table=True):
+    """Every approval, rejection, suspension and reinstatement: who, when, why."""
+
+    __tablename__ = "psychiatrist_standing_changes"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    psychiatrist_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    from_standing: str = Field(max_length=10)
+    to_standing: str = Field(max_length=10)
+    reason: str = Field(default="", max_length=500)
+    changed_by: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    )
+    # Kept as written so the record still reads right after the admin's account is gone.
+    changed_by_name: str = Field(default="", max_length=120)
+    changed_at: datetime = Field(default_factory=utcnow)
+    patients_handed_over: int = Field(default=0)
+
+
+class PatientAssignment(SQLModel, table=True):
+    """Each time a patient gets a psychiatrist: at registration, and at every hand-over."""
+
+    __tablename__ = "patient_assignments"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    patient_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("patient_profiles.user_id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    from_psychiatrist_id: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    )
+    to_psychiatrist_id: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    )
+    reason: str = Field(max_length=200)
+    changed_by: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    )
+    changed_at: datetime = Field(default_factory=utcnow)
+
+
+class PsychiatristInvitation(SQLModel, table=True):
+    """A one-time link an admin gives a psychiatrist; only its keyed hash is stored.
+
+    One open invitation per address: inviting again replaces the link (the old one stops working).
+    """
+
+    __tablename__ = "psychiatrist_invitations"
+    __table_args__ = (
+        CheckConstraint("email = lower(trim(email))", name="ck_psychiatrist_invitations_email"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    full_name: str = Field(default="", max_length=120)
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    created_by: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: Optional[datetime] = None

@@ -14,6 +14,8 @@ from typing import Iterable, Sequence
 
 import phonenumbers
 
+from miwell.text import clean_line
+
 
 class Role(str, Enum):
     PATIENT = "patient"
@@ -34,6 +36,14 @@ HOME_PAGES = {
     Role.STAFF.value: "/staff",
     Role.ADMIN.value: "/admin",
 }
+STATUS_PAGE = "/psychiatrist/status"
+
+
+def home_page(role: str, standing: str = "") -> str:
+    """Where a user lands; a psychiatrist who is not approved sees only their status page."""
+    if role == Role.PSYCHIATRIST.value and standing != "approved":
+        return STATUS_PAGE
+    return HOME_PAGES.get(role, "/")
 
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 256
@@ -68,7 +78,7 @@ def validate_email(raw: str) -> str:
 
 
 def validate_name(raw: str, what: str = "full name") -> str:
-    name = " ".join((raw or "").split())
+    name = clean_line(raw, f"The {what}")
     if not name:
         raise ValueError(f"Please enter your {what}.")
     if len(name) > NAME_MAX_LENGTH:
@@ -123,17 +133,90 @@ def check_password_strength(password: str, email: str = "", name: str = "") -> N
             raise ValueError("The password must not contain your name.")
 
 
+# --- psychiatrists: standing, registration, who may take patients ----------------------------
+
+
+class Standing(str, Enum):
+    """Where a psychiatrist account stands. Only an approved one sees patients."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"
+
+
+STANDINGS = tuple(s.value for s in Standing)
+# Which changes an admin may make; anything else is refused (e.g. suspending a pending account).
+STANDING_CHANGES: dict[str, frozenset[str]] = {
+    Standing.PENDING.value: frozenset({Standing.APPROVED.value, Standing.REJECTED.value}),
+    Standing.APPROVED.value: frozenset({Standing.SUSPENDED.value}),
+    Standing.SUSPENDED.value: frozenset({Standing.APPROVED.value}),
+    Standing.REJECTED.value: frozenset({Standing.APPROVED.value}),
+}
+REASON_MAX_LENGTH = 500
+CASELOAD_CAP_MAX = 2000
+
+# The UK's General Medical Council numbers are seven digits; people type them with a "GMC"
+# prefix, spaces or dashes, so those are accepted and dropped.
+_GMC_RE = re.compile(r"^(?:GMC)?\s*[-:#]?\s*(\d[\d\s-]{5,12}\d)$", re.IGNORECASE)
+
+
+def validate_registration_number(raw: str) -> str:
+    """A GMC number as seven digits, or ValueError saying what is expected."""
+    text = (raw or "").strip()
+    if not text:
+        raise ValueError("Please enter your professional registration number (your 7-digit GMC number).")
+    match = _GMC_RE.match(text)
+    digits = re.sub(r"\D", "", match.group(1)) if match else ""
+    if len(digits) != 7:
+        raise ValueError("A GMC number has 7 digits, like 1234567. Please check the number.")
+    return digits
+
+
+def check_standing_change(current: str, new: str) -> None:
+    if new not in STANDING_CHANGES.get(current, frozenset()):
+        raise ValueError(f"A {current} account cannot be made {new}. Reload the page to see where it stands now.")
+
+
+def validate_reason(raw: str, what: str = "a reason") -> str:
+    reason = " ".join((raw or "").split())
+    if len(reason) < 3:
+        raise ValueError(f"Please write {what}: it is kept with the decision.")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValueError(f"Please keep it to {REASON_MAX_LENGTH} characters.")
+    return reason
+
+
+def validate_caseload_cap(raw: object) -> int | None:
+    """Empty means no cap; otherwise a whole number of patients from 1."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    text = str(raw).strip()
+    if not text.isdigit() or not 1 <= int(text) <= CASELOAD_CAP_MAX:
+        raise ValueError(f"The most patients you take must be a whole number from 1 to {CASELOAD_CAP_MAX}, or empty for no limit.")
+    return int(text)
+
+
 @dataclass(frozen=True)
 class PsychiatristLoad:
     user_id: int
     patient_count: int
     registered_at: datetime
+    accepting: bool = True  # the psychiatrist's own "taking new patients" setting
+    cap: int | None = None  # the most patients they want, None for no limit
+
+
+def can_take_patients(load: PsychiatristLoad) -> bool:
+    return load.accepting and (load.cap is None or load.patient_count < load.cap)
 
 
 def choose_psychiatrist(candidates: Iterable[PsychiatristLoad]) -> int | None:
-    """The psychiatrist with the fewest patients; ties go to the longest-registered."""
+    """Of those who can take patients, the one with the fewest; ties go to the longest-registered.
+
+    Callers pass only approved psychiatrists (the service's query does so).
+    """
     best = min(
-        candidates,
+        (c for c in candidates if can_take_patients(c)),
         key=lambda c: (c.patient_count, c.registered_at, c.user_id),
         default=None,
     )
@@ -153,18 +236,32 @@ def plan_handover(patient_ids: Sequence[int], others: Iterable[PsychiatristLoad]
     plan: dict[int, int] = {}
     for patient_id in patient_ids:
         chosen = choose_psychiatrist(loads.values())
-        assert chosen is not None
+        if chosen is None:
+            raise ValueError(
+                "No other psychiatrist is taking new patients (or all are at their limit), so the patients "
+                "cannot be handed over automatically. An admin can choose who takes them."
+            )
         plan[patient_id] = chosen
         c = loads[chosen]
-        loads[chosen] = PsychiatristLoad(c.user_id, c.patient_count + 1, c.registered_at)
+        loads[chosen] = PsychiatristLoad(c.user_id, c.patient_count + 1, c.registered_at, c.accepting, c.cap)
     return plan
 
 
-# Login throttling: a few free tries, then a growing delay, then a lock.
+# Login throttling: a few free tries, then a growing delay; one source that keeps guessing is
+# locked out, but never the address as a whole (that would let anyone lock anyone out).
 FREE_ATTEMPTS = 3
 LOCK_AFTER = 6
 LOCK_MINUTES = 15
 MAX_DELAY_SECONDS = 4.0
+ADDRESS_WINDOW_MINUTES = 15  # an address's count of failures starts again after a quiet quarter hour
+ANY_SOURCE = "*"
+SOURCE_MAX_LENGTH = 64
+
+
+def throttle_source(raw: object) -> str:
+    """The client a failure is counted against (its IP); never the catch-all key."""
+    text = str(raw or "").strip()[:SOURCE_MAX_LENGTH]
+    return text if text and text != ANY_SOURCE else "unknown"
 
 
 @dataclass(frozen=True)
@@ -187,6 +284,12 @@ def after_failure(state: ThrottleState, now: datetime) -> ThrottleState:
     return ThrottleState(failures, None)
 
 
+def address_after_failure(state: ThrottleState, last_failure: datetime | None, now: datetime) -> ThrottleState:
+    """The address-wide count after one more failure: it only slows answers, it never locks."""
+    recent = last_failure is not None and now - last_failure < timedelta(minutes=ADDRESS_WINDOW_MINUTES)
+    return ThrottleState((state.failures if recent else 0) + 1, None)
+
+
 def failure_delay(failures: int) -> float:
     """Seconds to wait before answering a failed login, growing after the free tries."""
     if failures <= FREE_ATTEMPTS:
@@ -199,4 +302,7 @@ def lock_message(state: ThrottleState, now: datetime) -> str:
     seconds = (state.locked_until - now).total_seconds()
     minutes = max(1, math.ceil(seconds / 60))
     unit = "minute" if minutes == 1 else "minutes"
-    return f"Too many failed attempts. Sign-in is locked for {minutes} {unit}; try again later."
+    return (
+        f"Too many failed attempts from this device. Sign-in here is locked for {minutes} {unit}; "
+        "try again later, or ask an admin to lift the lock."
+    )

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from miwell.accounts.models import PatientProfile, User
 from miwell.accounts.rules import display_phone
 from miwell.accounts.service import CurrentUser
+from miwell.ids import is_id
 from miwell.timeutil import utcnow
 from miwell.wellbeing.access import PermissionDenied, require_psychiatrist
 from miwell.wellbeing.models import MoodEntry, RiskAlert
@@ -124,7 +125,7 @@ def acknowledge(session: Session, actor: CurrentUser, alert_id: object, now: dat
     Clears the patient's "requires assistance" flag once none of their alerts is open.
     """
     doctor = require_psychiatrist(actor)
-    alert = session.get(RiskAlert, alert_id) if isinstance(alert_id, int) and not isinstance(alert_id, bool) else None
+    alert = session.get(RiskAlert, alert_id) if is_id(alert_id) else None
     profile = session.get(PatientProfile, alert.patient_id) if alert else None
     if alert is None or profile is None or profile.psychiatrist_id != doctor.id:
         raise PermissionDenied(NOT_YOUR_ALERT)

@@ -172,7 +172,7 @@ class AlertState(AuthState):
                 self.alerts = []
                 return
             self._load_alerts(user)
-            token, path = self.session_token, self.router.url.path
+            token, path = self._session_token(), self.router.url.path
             client = self.router.session.client_token
         patient_id = patient_id_in(path)
         alerts = await asyncio.to_thread(_alert_signature, user.id)

@@ -3,7 +3,9 @@
 import reflex as rx
 
 from miwell.accounts.state import AccountState
+from miwell.scheduling.link_state import LinkRequestsState
 from miwell.ui.layout import error_callout, field, signed_in_page
+from miwell.ui.links import link_requests_card
 
 TIMEZONES = [
     "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin", "Europe/Madrid",
@@ -52,6 +54,48 @@ def _details() -> rx.Component:
             on_submit=AccountState.save_details,
         ),
         width="100%",
+    )
+
+
+def _intake() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("New patients", size="4"),
+                rx.text(
+                    "New patients are assigned to the approved psychiatrist with the fewest patients among those "
+                    "taking new ones. You have ", rx.text.strong(AccountState.patient_count.to_string()), " now.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                error_callout(AccountState.intake_error, id="intake-error"),
+                rx.el.label(
+                    rx.hstack(
+                        rx.checkbox(name="accepting", default_checked=AccountState.accepting, size="3", id="accepting"),
+                        rx.text("I am taking new patients", size="3"),
+                        spacing="2",
+                        align="center",
+                    ),
+                    html_for="accepting",
+                ),
+                field(
+                    "At most this many patients",
+                    "cap",
+                    type="number",
+                    default_value=AccountState.cap,
+                    hint="Leave empty for no limit. Patients you already have stay with you.",
+                    min=1,
+                ),
+                rx.button("Save", type="submit"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=AccountState.save_intake,
+            reset_on_submit=False,
+            key=AccountState.cap + AccountState.accepting.to_string(),
+        ),
+        width="100%",
+        id="intake-card",
     )
 
 
@@ -117,13 +161,20 @@ def _delete() -> rx.Component:
     )
 
 
-@signed_in_page("/account", "Your account", on_load=AccountState.load)
+@signed_in_page("/account", "Your account", on_load=[AccountState.load, LinkRequestsState.load])
 def account() -> rx.Component:
     return rx.vstack(
         rx.heading("Your account", size="7"),
+        link_requests_card(),
         rx.cond(
             AccountState.loaded,
-            rx.grid(_details(), rx.vstack(_password(), _delete(), spacing="4", width="100%"), columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
+            rx.grid(
+                rx.vstack(_details(), rx.cond(AccountState.user_role == "psychiatrist", _intake()), spacing="4", width="100%"),
+                rx.vstack(_password(), _delete(), spacing="4", width="100%"),
+                columns=rx.breakpoints(initial="1", md="2"),
+                spacing="4",
+                width="100%",
+            ),
             rx.spinner(size="3"),
         ),
         spacing="4",

@@ -12,6 +12,10 @@ def login() -> rx.Component:
         rx.form(
             rx.vstack(
                 rx.heading("Sign in", size="5"),
+                rx.cond(
+                    LoginState.notice != "",
+                    rx.callout(LoginState.notice, icon="info", color_scheme="teal", id="login-notice", width="100%"),
+                ),
                 error_callout(LoginState.error, id="login-error"),
                 field("Email", "email", type="email", auto_complete="username", required=True),
                 field("Password", "password", type="password", auto_complete="current-password", required=True),

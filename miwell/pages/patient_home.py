@@ -7,6 +7,8 @@ from miwell.ui.layout import error_callout, signed_in_page
 from miwell.ui.wellbeing import minutes_slider, mood_picker, note_box
 from miwell.wellbeing.state import TodayState
 from miwell.ui.appointments import PatientAppointmentsState, upcoming_appointments_card
+from miwell.scheduling.link_state import LinkRequestsState
+from miwell.ui.links import link_requests_card
 
 CRISIS_LINE = (
     "Your psychiatrist has been told about today's entry. If you are in danger now, call 999 "
@@ -136,7 +138,7 @@ def _care_team() -> rx.Component:
     )
 
 
-@signed_in_page("/patient", "Today", role="patient", on_load=[PatientHomeState.load, TodayState.load, PatientAppointmentsState.load])
+@signed_in_page("/patient", "Today", role="patient", on_load=[PatientHomeState.load, TodayState.load, PatientAppointmentsState.load, LinkRequestsState.load])
 def patient_home() -> rx.Component:
     return rx.vstack(
         rx.hstack(
@@ -158,6 +160,7 @@ def patient_home() -> rx.Component:
         ),
         rx.cond(TodayState.loaded, _check_in(), rx.center(rx.spinner(size="3"), width="100%", padding="3em")),
         _after_saving(),
+        link_requests_card(),
         upcoming_appointments_card(),
         _care_team(),
         spacing="5",

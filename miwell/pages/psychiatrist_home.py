@@ -2,7 +2,9 @@
 
 import reflex as rx
 
+from miwell.scheduling.link_state import LinkRequestsState
 from miwell.ui.layout import signed_in_page
+from miwell.ui.links import link_requests_card
 from miwell.wellbeing.state import DashboardState, DashRow
 
 TREND_COLOURS = {"up": "green", "down": "red", "steady": "gray", "unknown": "gray"}
@@ -62,7 +64,7 @@ def _row(r: DashRow) -> rx.Component:
     )
 
 
-@signed_in_page("/psychiatrist", "My patients", role="psychiatrist", on_load=DashboardState.load)
+@signed_in_page("/psychiatrist", "My patients", role="psychiatrist", on_load=[DashboardState.load, LinkRequestsState.load])
 def psychiatrist_home() -> rx.Component:
     return rx.vstack(
         rx.hstack(
@@ -81,6 +83,7 @@ def psychiatrist_home() -> rx.Component:
             wrap="wrap",
         ),
         rx.text("Patients who need assistance come first, then those who checked in most recently.", color_scheme="gray"),
+        link_requests_card(),
         rx.cond(
             DashboardState.loaded,
             rx.cond(

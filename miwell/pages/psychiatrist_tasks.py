@@ -4,7 +4,7 @@ import reflex as rx
 
 from miwell.ui.layout import error_callout, signed_in_page
 from miwell.wellbeing.models import TASK_DESCRIPTION_MAX, TASK_MINUTES_MAX, TASK_TITLE_MAX
-from miwell.wellbeing.state import TaskCard, TaskLibraryState
+from miwell.wellbeing.state import LibraryRow, TaskLibraryState
 
 BANDS = [("low", "Low mood"), ("mid", "Middling"), ("high", "Good mood")]
 BAND_COLOURS = {"low": "orange", "mid": "yellow", "high": "green"}
@@ -84,29 +84,77 @@ def _band_badge(band: rx.Var) -> rx.Component:
     )
 
 
-def _row(t: TaskCard) -> rx.Component:
+def _history(t: LibraryRow) -> rx.Component:
+    return rx.cond(
+        t.versions.length() > 0,
+        rx.el.details(
+            rx.el.summary(
+                rx.text("Changed · ", t.versions.length().to_string(), " earlier version(s)", size="1", color_scheme="gray", as_="span"),
+                style={"cursor": "pointer"},
+            ),
+            rx.vstack(
+                rx.foreach(
+                    t.versions,
+                    lambda v: rx.box(
+                        rx.text(v.title, weight="medium", size="2", style=rx.cond(v.retired, {"opacity": "0.6"}, {})),
+                        rx.text(v.description, size="1", color_scheme="gray"),
+                        rx.text(
+                            v.minutes.to_string() + " min · " + v.band + rx.cond(v.retired, " · retired", "")
+                            + " · replaced by " + v.by + ", " + v.when,
+                            size="1",
+                            color_scheme="gray",
+                        ),
+                        padding="0.4em 0.6em",
+                        border_radius="8px",
+                        background=rx.color("gray", 3),
+                        width="100%",
+                    ),
+                ),
+                spacing="2",
+                width="100%",
+                margin_top="0.4em",
+            ),
+            class_name="task-versions",
+        ),
+    )
+
+
+def _row(t: LibraryRow) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.vstack(
                 rx.text(t.title, weight="medium"),
                 rx.text(t.description, size="1", color_scheme="gray"),
+                rx.hstack(
+                    rx.text("By ", t.author, size="1", color_scheme="gray"),
+                    rx.cond(t.mine, rx.badge("Yours", size="1", color_scheme="teal", variant="soft")),
+                    spacing="2",
+                    align="center",
+                ),
+                _history(t),
                 spacing="1",
             )
         ),
-        rx.table.cell(t.minutes.to_string() + " min"),
+        rx.table.cell(t.minutes.to_string() + " min", white_space="nowrap"),
         rx.table.cell(_band_badge(t.band)),
         rx.table.cell(
-            rx.hstack(
-                rx.button("Edit", size="1", variant="soft", on_click=TaskLibraryState.open_edit(t.id)),
-                rx.cond(
-                    t.retired,
-                    rx.button("Bring back", size="1", variant="soft", color_scheme="green", on_click=TaskLibraryState.set_retired(t.id, False)),
-                    rx.button("Retire", size="1", variant="soft", color_scheme="gray", on_click=TaskLibraryState.set_retired(t.id, True)),
+            rx.cond(
+                t.editable,
+                rx.hstack(
+                    rx.button("Edit", size="1", variant="soft", on_click=TaskLibraryState.open_edit(t.id), aria_label="Edit " + t.title),
+                    rx.cond(
+                        t.retired,
+                        rx.button("Bring back", size="1", variant="soft", color_scheme="green", on_click=TaskLibraryState.set_retired(t.id, False)),
+                        rx.button("Retire", size="1", variant="soft", color_scheme="gray", on_click=TaskLibraryState.set_retired(t.id, True)),
+                    ),
+                    spacing="2",
+                    wrap="wrap",
                 ),
-                spacing="2",
+                rx.text("Kept by its author or an admin", size="1", color_scheme="gray"),
             )
         ),
         style=rx.cond(t.retired, {"opacity": "0.55"}, {}),
+        class_name="library-task",
     )
 
 
@@ -141,15 +189,10 @@ def _edit_dialog() -> rx.Component:
     )
 
 
-@signed_in_page("/psychiatrist/tasks", "Task library", role="psychiatrist", on_load=TaskLibraryState.load)
-def psychiatrist_tasks() -> rx.Component:
+def _library(intro: str) -> rx.Component:
     return rx.vstack(
         rx.heading("Task library", size="7"),
-        rx.text(
-            "Each patient is offered one task a day, matched to their mood and recent practice. "
-            "To put a task first for one patient, pin it on their page.",
-            color_scheme="gray",
-        ),
+        rx.text(intro, color_scheme="gray"),
         rx.grid(
             rx.table.root(
                 rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in ("Task", "Length", "Mood", "")])),
@@ -167,4 +210,21 @@ def psychiatrist_tasks() -> rx.Component:
         _edit_dialog(),
         spacing="4",
         width="100%",
+    )
+
+
+@signed_in_page("/psychiatrist/tasks", "Task library", role="psychiatrist", on_load=TaskLibraryState.load)
+def psychiatrist_tasks() -> rx.Component:
+    return _library(
+        "Each patient is offered one task a day, matched to their mood and recent practice. "
+        "You can change the tasks you wrote; the others are kept by their authors and the admins. "
+        "To put a task first for one patient, pin it on their page."
+    )
+
+
+@signed_in_page("/admin/tasks", "Task library", role="admin", on_load=TaskLibraryState.load)
+def admin_tasks() -> rx.Component:
+    return _library(
+        "The tasks patients are offered. Admins look after the tasks MiWell ships and can change any task; "
+        "every change keeps the earlier version."
     )

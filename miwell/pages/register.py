@@ -31,6 +31,28 @@ def register() -> rx.Component:
                 field("Email", "email", type="email", auto_complete="email", required=True),
                 field("Phone", "phone", type="tel", auto_complete="tel", hint="UK numbers as you dial them; add +country code for others.", required=True),
                 rx.cond(
+                    RegisterState.role == "psychiatrist",
+                    rx.vstack(
+                        field(
+                            "GMC registration number",
+                            "registration_number",
+                            hint="Your 7-digit General Medical Council number.",
+                            input_mode="numeric",
+                            auto_complete="off",
+                            required=True,
+                        ),
+                        rx.callout(
+                            "An admin checks your registration before you are given any patient. "
+                            "Until then you can sign in and see where your application stands.",
+                            icon="shield-check",
+                            color_scheme="teal",
+                            size="1",
+                        ),
+                        spacing="3",
+                        width="100%",
+                    ),
+                ),
+                rx.cond(
                     RegisterState.role == "patient",
                     rx.vstack(
                         rx.text("Emergency contact", weight="bold", size="3"),

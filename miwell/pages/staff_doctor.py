@@ -201,7 +201,14 @@ def _details() -> rx.Component:
                 field("Full name", "full_name", default_value=S.name),
                 field("Speciality", "speciality", default_value=S.speciality),
                 colour_picker("colour", S.colour),
-                field("Psychiatrist account (optional)", "psychiatrist_email", type="email", default_value=S.account_email),
+                field(
+                    "Psychiatrist's MiWell account (optional)",
+                    "psychiatrist_email",
+                    type="email",
+                    default_value=S.account_email,
+                    hint="Its owner is asked to confirm in MiWell; the record is linked once they accept.",
+                ),
+                rx.cond(S.account_text != "—", rx.text("Now: ", S.account_text, size="1", color_scheme="gray", id="doctor-link-status")),
                 rx.hstack(
                     rx.button("Save details", type="submit"),
                     rx.button("Delete doctor…", color_scheme="red", variant="soft", type="button", on_click=S.set_delete_open(True)),

@@ -54,10 +54,10 @@ def _new_doctor_form() -> rx.Component:
                 field("Speciality", "speciality", placeholder="Adult psychiatry"),
                 colour_picker("colour", DoctorsState.suggested),
                 field(
-                    "Psychiatrist account (optional)",
+                    "Psychiatrist's MiWell account (optional)",
                     "psychiatrist_email",
                     type="email",
-                    hint="The email of the doctor's MiWell psychiatrist account, to link the two.",
+                    hint="Its owner is asked to confirm in MiWell; the record is linked once they accept.",
                 ),
                 rx.button("Add doctor", type="submit"),
                 spacing="3",

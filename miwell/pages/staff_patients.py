@@ -76,8 +76,8 @@ def _form() -> rx.Component:
                 field("Phone (optional)", "phone", type="tel", default_value=S.editing.get("phone", ""),
                       hint="UK numbers as you dial them; add +country code for others."),  # fmt: skip
                 field("Email (optional)", "email", type="email", default_value=S.editing.get("email", "")),
-                field("Patient account (optional)", "account_email", type="email", default_value=S.editing.get("account", ""),
-                      hint="The email of their MiWell patient account, to link the record to it."),  # fmt: skip
+                field("Patient's MiWell account (optional)", "account_email", type="email", default_value=S.editing.get("account", ""),
+                      hint="Its owner is asked to confirm in MiWell; the record is linked once they accept."),  # fmt: skip
                 rx.hstack(
                     rx.button(rx.cond(editing, "Save patient", "Add patient"), type="submit"),
                     rx.cond(editing, rx.button("Stop editing", variant="soft", color_scheme="gray", type="button", on_click=S.new)),

@@ -34,7 +34,7 @@ from sqlmodel import Session
 from miwell.accounts import service as accounts
 from miwell.accounts.rules import Role
 from miwell.accounts.service import AccountError, CurrentUser
-from miwell.accounts.state import AuthState
+from miwell.accounts.state import AuthState, form_data, text_arg
 from miwell.db import get_engine, session_scope
 from miwell.scheduling import calendar_service, service
 from miwell.scheduling.calendar_service import Filters
@@ -229,6 +229,7 @@ class CalendarState(AuthState):
         user = self._require(STAFF)
         if user is None:
             return self._turn_away(self._current_user())
+        value = text_arg(value)
         self.clinic_id = value if value in {c["id"] for c in self.clinics} else ""
         self._set_time_zone()
         self._reload(user)
@@ -238,6 +239,7 @@ class CalendarState(AuthState):
         user = self._require(STAFF)
         if user is None:
             return self._turn_away(self._current_user())
+        doctor_id = text_arg(doctor_id)
         if doctor_id not in {d["id"] for d in self.doctors}:
             return
         if doctor_id in self.doctor_ids:
@@ -285,7 +287,7 @@ class CalendarState(AuthState):
                 return
             generation = uuid.uuid4().hex
             self._watcher = generation
-            token, client = self.session_token, self.router.session.client_token
+            token, client = self._session_token(), self.router.session.client_token
         seen = await asyncio.to_thread(_version, user)
         last_check = last_seen = time.monotonic()
         while True:
@@ -435,6 +437,7 @@ class CalendarDialogState(AuthState):
 
     @rx.event
     async def book(self, form: dict[str, Any]):
+        form = form_data(form)
         user = self._require(STAFF)
         if user is None:
             return self._turn_away(self._current_user())
@@ -571,6 +574,7 @@ class CalendarDialogState(AuthState):
 
     @rx.event
     async def confirm_cancel(self, form: dict[str, Any]):
+        form = form_data(form)
         user = self._require(STAFF)
         if user is None:
             return self._turn_away(self._current_user())
@@ -589,7 +593,7 @@ class CalendarDialogState(AuthState):
         if user is None:
             return self._turn_away(self._current_user())
         try:
-            self.move_day = date.fromisoformat(value).isoformat()
+            self.move_day = date.fromisoformat(text_arg(value)).isoformat()
         except ValueError:
             self.details_error = "Please pick a day."
             return
@@ -602,7 +606,7 @@ class CalendarDialogState(AuthState):
         if user is None:
             return self._turn_away(self._current_user())
         try:
-            new_start = datetime.fromisoformat(start)
+            new_start = datetime.fromisoformat(text_arg(start))
         except ValueError:
             return
         appointment_id = self._appointment_id

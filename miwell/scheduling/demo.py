@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from miwell.accounts import service as accounts
 from miwell.accounts.models import User
 from miwell.accounts.service import CurrentUser
-from miwell.scheduling import service
+from miwell.scheduling import links, service
 from miwell.scheduling.models import Appointment, AppointmentStatusChange, Organisation
 from miwell.timeutil import utcnow
 
@@ -117,6 +117,15 @@ def _second_desk(session: Session, organisation_id: int) -> None:
     session.flush()
 
 
+def _accept_demo_links(session: Session, emails: list[str]) -> None:
+    """The demo's account owners have already said yes to the clinic's link requests."""
+    users = session.exec(select(User).where(User.email.in_(emails))).all()  # type: ignore[attr-defined]
+    for user in users:
+        me = accounts.CurrentUser.of(user)
+        for request in links.my_requests(session, me):
+            links.answer(session, me, request.id, True)
+
+
 def load_demo(session: Session) -> None:
     admin, desk = _admin(session), _desk(session)
     organisation_id = demo_organisation(session)
@@ -133,6 +142,7 @@ def load_demo(session: Session) -> None:
         service.create_patient(session, desk, full_name=name, phone=phone, email=email, date_of_birth=born, account_email=account)
         for name, phone, email, born, account in PATIENTS
     ]
+    _accept_demo_links(session, [account for *_, account in (*DOCTORS, *PATIENTS) if account])
     self_clients = [service.create_client(session, desk, patient_id=p.id) for p in (patients[0], patients[1], patients[3])]
     carers = [service.create_client(session, desk, full_name=n, phone=ph, email=e) for n, ph, e in CLIENTS]
 

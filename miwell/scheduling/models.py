@@ -234,3 +234,45 @@ class AppointmentStatusChange(SQLModel, table=True):
     changed_by_name: str = Field(max_length=120)
     changed_at: datetime = Field(default_factory=utcnow)
     reason: str = Field(default="", max_length=500)
+
+
+class AccountLinkRequest(SQLModel, table=True):
+    """A clinic asking a MiWell user to link their account to one of its records.
+
+    Staff never link an account by typing its address: they ask, and the account's owner (found
+    by that address, if one exists) confirms or declines in MiWell. The clinic is told the same
+    thing whether or not the address has an account. One request per record: asking again
+    replaces it. Exactly one of the two record columns is set.
+    """
+
+    __tablename__ = "account_link_requests"
+    __table_args__ = (
+        CheckConstraint(
+            "(clinic_patient_id IS NULL) <> (doctor_id IS NULL)", name="ck_account_link_requests_one_record"
+        ),
+        CheckConstraint(
+            "status IN ('pending', 'accepted', 'declined')", name="ck_account_link_requests_status"
+        ),
+        CheckConstraint("email = lower(trim(email))", name="ck_account_link_requests_email"),
+        UniqueConstraint("clinic_patient_id", name="uq_account_link_requests_patient"),
+        UniqueConstraint("doctor_id", name="uq_account_link_requests_doctor"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    organisation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False)
+    )
+    clinic_patient_id: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("clinic_patients.id", ondelete="CASCADE"), nullable=True)
+    )
+    doctor_id: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("doctors.id", ondelete="CASCADE"), nullable=True)
+    )
+    # The address the staff member typed; the account it belongs to is found when its owner looks.
+    email: str = Field(max_length=254, index=True)
+    status: str = Field(default="pending", max_length=10)
+    requested_by: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    )
+    requested_at: datetime = Field(default_factory=utcnow)
+    decided_at: Optional[datetime] = None

@@ -12,6 +12,7 @@ import reflex as rx
 
 from miwell.accounts.rules import Role
 from miwell.accounts.state import AuthState
+from miwell.ids import as_id
 from miwell.scheduling import calendar_service
 from miwell.scheduling.formatting import clock, day_text
 from miwell.scheduling.reports import appointments_ics
@@ -71,7 +72,7 @@ class PatientAppointmentsState(AuthState):
         user = self._require(PATIENT)
         if user is None:
             return self._turn_away(self._current_user())
-        wanted = appointment_id if isinstance(appointment_id, int) and not isinstance(appointment_id, bool) else -1
+        wanted = as_id(appointment_id) or -1
         record, error = _run(lambda s: calendar_service.patient_appointment(s, user, wanted))
         if record is None:
             return rx.toast.error(error)

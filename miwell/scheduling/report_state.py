@@ -16,7 +16,7 @@ import reflex as rx
 
 from miwell.accounts.rules import Role
 from miwell.accounts.service import CurrentUser
-from miwell.accounts.state import AuthState
+from miwell.accounts.state import AuthState, form_data
 from miwell.scheduling import calendar_service, service
 from miwell.scheduling.calendar_service import Filters
 from miwell.scheduling.formatting import clock, day_text, short_date
@@ -189,8 +189,18 @@ class ReportState(AuthState):
             self.anchor = today.isoformat()
         if not self.range_start or not self.range_end:
             self.range_start, self.range_end = today.isoformat(), (today + timedelta(days=13)).isoformat()
+        notice = None
+        try:
+            self._period()
+        except SchedulingError:
+            # A period kept from an earlier visit that can no longer be used must not break the page
+            # on every visit: start again from today, and say so.
+            self.period, self.anchor = "week", today.isoformat()
+            self.range_start, self.range_end = today.isoformat(), (today + timedelta(days=13)).isoformat()
+            notice = rx.toast.info("The dates kept from your last visit could not be used, so the report shows this week.")
         self.loaded = True
         self._reload(user)
+        return notice
 
     @rx.event
     def set_filter(self, name: str, value: str):
@@ -286,6 +296,7 @@ class DoctorExportState(AuthState):
 
     @rx.event
     def download(self, form: dict[str, Any]):
+        form = form_data(form)
         user = self._require(STAFF)
         if user is None:
             return self._turn_away(self._current_user())

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, or_
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +36,8 @@ from miwell.scheduling.availability import (
     validate_rule,
 )
 from miwell.scheduling.colours import PALETTE, default_colour
+from miwell.scheduling.errors import NOT_FOUND, NotFound, SchedulingError
+from miwell.scheduling import links
 from miwell.scheduling.formatting import (
     clock,
     day_text,
@@ -46,6 +48,7 @@ from miwell.scheduling.formatting import (
     weekdays_of,
 )
 from miwell.scheduling.models import (
+    AccountLinkRequest,
     Agenda,
     Appointment,
     AppointmentStatusChange,
@@ -56,19 +59,12 @@ from miwell.scheduling.models import (
     Organisation,
 )
 from miwell.scheduling.status import InvalidTransition, allowed_targets, status_label, transition
+from miwell.ids import as_id, is_id
 from miwell.settings import get_settings
-from miwell.timeutil import utcnow
+from miwell.text import clean_block, clean_line
+from miwell.timeutil import is_timezone, utcnow
 
 
-class SchedulingError(ValueError):
-    """A refusal whose message is meant for the receptionist or admin at the keyboard."""
-
-
-class NotFound(SchedulingError):
-    """Missing, or another organisation's: the two read the same on purpose."""
-
-
-NOT_FOUND = "That record does not exist (it may have just been deleted). Reload the page."
 SLOT_TAKEN = "That slot was just booked by someone else; pick another."
 SELF_CLIENT_LABEL = "The patient themself"
 NO_ORGANISATION = "Your account is not attached to an organisation yet. Ask an admin to set it up."
@@ -103,14 +99,14 @@ def _require_admin(actor: CurrentUser | None) -> None:
 
 
 def _owned(session: Session, model: type[_Row], record_id: int, organisation_id: int) -> _Row:
-    row = session.get(model, record_id)
+    row = session.get(model, record_id) if is_id(record_id) else None
     if row is None or getattr(row, "organisation_id") != organisation_id:
         raise NotFound(NOT_FOUND)
     return row
 
 
 def _organisation(session: Session, organisation_id: int) -> Organisation:
-    organisation = session.get(Organisation, organisation_id)
+    organisation = session.get(Organisation, organisation_id) if is_id(organisation_id) else None
     if organisation is None:
         raise NotFound(NOT_FOUND)
     return organisation
@@ -139,34 +135,46 @@ def calendar_version(session: Session, actor: CurrentUser) -> int:
 # --- input parsing and validation ---------------------------------------------------------
 
 
+# Dates typed into MiWell lie within these years; beyond them date arithmetic overflows and no
+# clinic has a use for them.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
+SLOT_MINUTES_MAX = 24 * 60
+
+
 def parse_day(raw: str, what: str = "date") -> date:
+    text = raw.strip() if isinstance(raw, str) else ""
     try:
-        return date.fromisoformat((raw or "").strip())
+        value = date.fromisoformat(text)
     except ValueError:
         raise SchedulingError(f"Please enter the {what} as a date, for example 2026-12-01.") from None
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise SchedulingError(f"Please enter the {what} as a date between the years {EARLIEST_DAY.year} and {LATEST_DAY.year}.")
+    return value
 
 
 def parse_clock(raw: str, what: str = "time") -> time:
+    text = raw.strip() if isinstance(raw, str) else ""
     try:
-        value = time.fromisoformat((raw or "").strip())
+        value = time.fromisoformat(text)
     except ValueError:
         raise SchedulingError(f"Please enter the {what} as a time of day, for example 09:30.") from None
-    return value.replace(second=0, microsecond=0)
+    return value.replace(second=0, microsecond=0, tzinfo=None)
 
 
 def parse_minutes(raw: str) -> int:
-    text = (raw or "").strip()
-    if not text.isdigit() or int(text) <= 0:
-        raise SchedulingError("Please enter the slot length as a whole number of minutes, for example 30.")
+    text = raw.strip() if isinstance(raw, str) else str(raw) if isinstance(raw, int) and not isinstance(raw, bool) else ""
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= SLOT_MINUTES_MAX:
+        raise SchedulingError(f"Please enter the slot length as a whole number of minutes, from 1 to {SLOT_MINUTES_MAX}.")
     return int(text)
 
 
 def parse_id(raw: object) -> int:
     """Ids come back from the browser as strings; anything else is treated as a missing record."""
-    text = str(raw or "").strip()
-    if not text.isdigit():
+    value = as_id(raw)
+    if value is None:
         raise NotFound(NOT_FOUND)
-    return int(text)
+    return value
 
 
 def _name(raw: str, what: str) -> str:
@@ -189,12 +197,25 @@ def _optional_email(raw: str) -> str | None:
 
 
 def _timezone(name: str) -> str:
-    name = (name or "").strip()
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise SchedulingError("Please choose a valid time zone, for example Europe/London.") from None
+    name = name.strip() if isinstance(name, str) else ""
+    if not is_timezone(name):
+        raise SchedulingError("Please choose a valid time zone, for example Europe/London.")
     return name
+
+
+def _line(raw: object, what: str) -> str:
+    """One line of free text: control characters refused, bidi controls removed, spaces collapsed."""
+    try:
+        return clean_line(raw, what)
+    except ValueError as exc:
+        raise SchedulingError(str(exc)) from None
+
+
+def _block(raw: object, what: str) -> str:
+    try:
+        return clean_block(raw, what)
+    except ValueError as exc:
+        raise SchedulingError(str(exc)) from None
 
 
 def _search_pattern(search: str) -> str:
@@ -354,7 +375,7 @@ def list_clinics(session: Session, actor: CurrentUser, organisation_id: int | No
 
 def _clinic_fields(session: Session, organisation_id: int, name: str, address: str, timezone: str, keep_id: int | None) -> tuple[str, str, str]:
     clean_name = _name(name, "clinic's name")
-    clean_address = " ".join((address or "").split())
+    clean_address = _line(address, "The clinic's address")
     if not clean_address:
         raise SchedulingError("Please enter the clinic's address.")
     if len(clean_address) > 300:
@@ -378,7 +399,7 @@ def create_clinic(session: Session, actor: CurrentUser, organisation_id: int, na
 
 def update_clinic(session: Session, actor: CurrentUser, clinic_id: int, name: str, address: str, timezone: str) -> Clinic:
     _require_admin(actor)
-    clinic = session.get(Clinic, clinic_id)
+    clinic = session.get(Clinic, clinic_id) if is_id(clinic_id) else None
     if clinic is None:
         raise NotFound(NOT_FOUND)
     clinic.name, clinic.address, clinic.timezone = _clinic_fields(
@@ -391,7 +412,7 @@ def update_clinic(session: Session, actor: CurrentUser, clinic_id: int, name: st
 def delete_clinic(session: Session, actor: CurrentUser, clinic_id: int) -> str:
     """Only a clinic without agendas or appointments goes: its appointments are the clinic's records."""
     _require_admin(actor)
-    clinic = session.get(Clinic, clinic_id)
+    clinic = session.get(Clinic, clinic_id) if is_id(clinic_id) else None
     if clinic is None:
         raise NotFound(NOT_FOUND)
     agendas = session.exec(select(func.count()).select_from(Agenda).where(Agenda.clinic_id == clinic_id)).one()
@@ -461,15 +482,25 @@ class DoctorRow:
     colour: str
     account_email: str
     account_name: str
+    link_email: str = ""  # an address asked to confirm a link, while it waits or was declined
+    link_status: str = ""  # "pending" or "declined"
 
 
 def _doctor_query():
-    return select(Doctor, User.email, User.full_name).outerjoin(User, User.id == Doctor.user_id)
+    return (
+        select(Doctor, User.email, User.full_name, AccountLinkRequest.email, AccountLinkRequest.status)
+        .outerjoin(User, User.id == Doctor.user_id)
+        .outerjoin(AccountLinkRequest, links.open_request_of(AccountLinkRequest.doctor_id, Doctor.id))
+    )
 
 
-def _doctor_row(doctor: Doctor, email: str | None, name: str | None) -> DoctorRow:
+def _doctor_row(
+    doctor: Doctor, email: str | None, name: str | None, link_email: str | None = None, link_status: str | None = None
+) -> DoctorRow:
     assert doctor.id is not None
-    return DoctorRow(doctor.id, doctor.full_name, doctor.speciality, doctor.colour, email or "", name or "")
+    return DoctorRow(
+        doctor.id, doctor.full_name, doctor.speciality, doctor.colour, email or "", name or "", link_email or "", link_status or ""
+    )
 
 
 def list_doctors(session: Session, actor: CurrentUser, search: str = "") -> list[DoctorRow]:
@@ -508,38 +539,14 @@ def _palette_colour(raw: str) -> str:
     raise SchedulingError("Please choose one of the palette colours.")
 
 
-def _linked_account(session: Session, raw_email: str, role: str) -> User | None:
-    if not (raw_email or "").strip():
-        return None
-    email = rules.validate_email(raw_email)
-    user = session.exec(select(User).where(User.email == email)).first()
-    if user is None or user.role != role:
-        what = "psychiatrist" if role == Role.PSYCHIATRIST.value else "patient"
-        raise SchedulingError(f"No {what} account uses {email}. Check the address, or leave it empty.")
-    return user
-
-
-def _doctor_fields(
-    session: Session, organisation_id: int, doctor: Doctor, full_name: str, speciality: str, colour: str, psychiatrist_email: str
-) -> None:
+def _doctor_fields(session: Session, organisation_id: int, doctor: Doctor, full_name: str, speciality: str, colour: str) -> None:
     doctor.full_name = _name(full_name, "doctor's name")
-    doctor.speciality = " ".join((speciality or "").split())
+    doctor.speciality = _line(speciality, "The speciality")
     if len(doctor.speciality) > 120:
         raise SchedulingError("The speciality must be at most 120 characters.")
     doctor.colour = _palette_colour(colour) if (colour or "").strip() else default_colour(
         session.exec(select(Doctor.colour).where(Doctor.organisation_id == organisation_id, Doctor.id != doctor.id)).all()
     )
-    account = _linked_account(session, psychiatrist_email, Role.PSYCHIATRIST.value)
-    if account is not None:
-        other = session.exec(
-            select(Doctor.full_name).where(
-                Doctor.organisation_id == organisation_id, Doctor.user_id == account.id, Doctor.id != doctor.id
-            )
-        ).first()
-        if other is not None:
-            raise SchedulingError(f"The account {account.email} is already linked to {other}.")
-    doctor.user_id = account.id if account else None
-    doctor.user_role = account.role if account else None
 
 
 def create_doctor(
@@ -547,8 +554,9 @@ def create_doctor(
 ) -> Doctor:
     organisation_id = _staff_organisation(actor)
     doctor = Doctor(organisation_id=organisation_id, full_name="", colour=PALETTE[0])
-    _doctor_fields(session, organisation_id, doctor, full_name, speciality, colour, psychiatrist_email)
+    _doctor_fields(session, organisation_id, doctor, full_name, speciality, colour)
     _flush_unique(session, doctor, "That psychiatrist account was just linked to another doctor.")
+    links.ask(session, actor, organisation_id, doctor, psychiatrist_email)
     _touch_calendar(session, organisation_id)  # the calendar's doctor filter lists them
     return doctor
 
@@ -565,8 +573,9 @@ def update_doctor(
 ) -> Doctor:
     organisation_id = _staff_organisation(actor)
     doctor = _owned(session, Doctor, doctor_id, organisation_id)
-    _doctor_fields(session, organisation_id, doctor, full_name, speciality, colour, psychiatrist_email)
+    _doctor_fields(session, organisation_id, doctor, full_name, speciality, colour)
     _flush_unique(session, doctor, "That psychiatrist account was just linked to another doctor.")
+    links.ask(session, actor, organisation_id, doctor, psychiatrist_email)
     _touch_calendar(session, organisation_id)  # name and colour show on every booking
     return doctor
 
@@ -597,19 +606,37 @@ class PatientRow:
     phone: str
     email: str
     account_email: str
+    link_email: str = ""  # an address asked to confirm a link, while it waits or was declined
+    link_status: str = ""  # "pending" or "declined"
 
 
-def _patient_row(patient: ClinicPatient, account_email: str | None) -> PatientRow:
+def _patient_row(
+    patient: ClinicPatient, account_email: str | None, link_email: str | None = None, link_status: str | None = None
+) -> PatientRow:
     assert patient.id is not None
     born = patient.date_of_birth.isoformat() if patient.date_of_birth else ""
-    return PatientRow(patient.id, patient.full_name, born, _display_phone(patient.phone), patient.email or "", account_email or "")
+    return PatientRow(
+        patient.id, patient.full_name, born, _display_phone(patient.phone), patient.email or "", account_email or "",
+        link_email or "", link_status or "",
+    )
+
+
+def _date_of_birth(raw: str) -> date | None:
+    """Empty, or a plausible birth date: from 1900 (``parse_day``'s bound) to today."""
+    if not (raw.strip() if isinstance(raw, str) else raw):
+        return None
+    born = parse_day(raw, "date of birth")
+    if born > utcnow().date():
+        raise SchedulingError("The date of birth cannot be in the future.")
+    return born
 
 
 def list_patients(session: Session, actor: CurrentUser, search: str = "") -> list[PatientRow]:
     organisation_id = _staff_organisation(actor)
     rows = session.exec(
-        select(ClinicPatient, User.email)
+        select(ClinicPatient, User.email, AccountLinkRequest.email, AccountLinkRequest.status)
         .outerjoin(User, User.id == ClinicPatient.user_id)
+        .outerjoin(AccountLinkRequest, links.open_request_of(AccountLinkRequest.clinic_patient_id, ClinicPatient.id))
         .where(ClinicPatient.organisation_id == organisation_id)
         .where(_matches(search, ClinicPatient.full_name, ClinicPatient.email, ClinicPatient.phone))
         .order_by(ClinicPatient.full_name, ClinicPatient.id)
@@ -625,28 +652,11 @@ def _patient_fields(
     phone: str,
     email: str,
     date_of_birth: str,
-    account_email: str,
 ) -> None:
     patient.full_name = _name(full_name, "patient's name")
     patient.phone = _optional_phone(phone)
     patient.email = _optional_email(email)
-    born = parse_day(date_of_birth, "date of birth") if (date_of_birth or "").strip() else None
-    if born is not None and born > utcnow().date():
-        raise SchedulingError("The date of birth cannot be in the future.")
-    patient.date_of_birth = born
-    account = _linked_account(session, account_email, Role.PATIENT.value)
-    if account is not None:
-        other = session.exec(
-            select(ClinicPatient.full_name).where(
-                ClinicPatient.organisation_id == organisation_id,
-                ClinicPatient.user_id == account.id,
-                ClinicPatient.id != patient.id,
-            )
-        ).first()
-        if other is not None:
-            raise SchedulingError(f"The account {account.email} is already linked to the patient {other}.")
-    patient.user_id = account.id if account else None
-    patient.user_role = account.role if account else None
+    patient.date_of_birth = _date_of_birth(date_of_birth)
 
 
 def create_patient(
@@ -661,8 +671,9 @@ def create_patient(
 ) -> ClinicPatient:
     organisation_id = _staff_organisation(actor)
     patient = ClinicPatient(organisation_id=organisation_id, full_name="")
-    _patient_fields(session, organisation_id, patient, full_name, phone, email, date_of_birth, account_email)
+    _patient_fields(session, organisation_id, patient, full_name, phone, email, date_of_birth)
     _flush_unique(session, patient, "That patient account was just linked to another patient record.")
+    links.ask(session, actor, organisation_id, patient, account_email)
     return patient
 
 
@@ -679,8 +690,9 @@ def update_patient(
 ) -> ClinicPatient:
     organisation_id = _staff_organisation(actor)
     patient = _owned(session, ClinicPatient, patient_id, organisation_id)
-    _patient_fields(session, organisation_id, patient, full_name, phone, email, date_of_birth, account_email)
+    _patient_fields(session, organisation_id, patient, full_name, phone, email, date_of_birth)
     _flush_unique(session, patient, "That patient account was just linked to another patient record.")
+    links.ask(session, actor, organisation_id, patient, account_email)
     _touch_calendar(session, organisation_id)  # bookings are titled with the patient's name
     return patient
 
@@ -1389,7 +1401,8 @@ def book(
 
 
 def _note(raw: str) -> str:
-    note = "\n".join(" ".join(line.split()) for line in (raw or "").strip().splitlines()).strip()
+    text = _block(raw, "The note")
+    note = "\n".join(" ".join(line.split()) for line in text.splitlines()).strip()
     if len(note) > REASON_MAX:
         raise SchedulingError(f"The note must be at most {REASON_MAX} characters.")
     return note
@@ -1467,7 +1480,7 @@ def change_status(
         new_status = transition(appointment.status, target)
     except InvalidTransition as exc:
         raise SchedulingError(str(exc)) from None
-    reason = " ".join((reason or "").split())
+    reason = _line(reason, "The reason")
     if new_status == "cancelled" and not reason:
         raise SchedulingError("Please give a reason for the cancellation.")
     if len(reason) > REASON_MAX:

@@ -17,11 +17,12 @@ import reflex as rx
 
 from miwell.accounts.rules import Role
 from miwell.accounts.service import AccountError, CurrentUser
-from miwell.accounts.state import AuthState
+from miwell.accounts.state import AuthState, form_data, text_arg
 from miwell.db import session_scope
 from miwell.scheduling import service
 from miwell.scheduling.colours import PALETTE
 from miwell.scheduling.formatting import clock, day_text
+from miwell.scheduling import links
 from miwell.scheduling.service import AppointmentRow, SchedulingError
 from miwell.settings import get_settings
 
@@ -150,6 +151,7 @@ class AppointmentsState(AuthState):
 
     @rx.event
     def confirm_cancel(self, form: dict[str, Any]):
+        form = form_data(form)
         user = self._require(STAFF)
         if user is None:
             return self._turn_away(self._current_user())
@@ -184,7 +186,7 @@ class DoctorsState(AuthState):
                 "name": d.full_name,
                 "speciality": d.speciality or "—",
                 "colour": d.colour,
-                "account": d.account_email or "—",
+                "account": _link_text(d.account_email, d.link_email, d.link_status),
                 "href": f"/staff/doctors/{d.id}",
             }
             for d in doctors
@@ -203,11 +205,12 @@ class DoctorsState(AuthState):
         user = self._require(STAFF)
         if user is None:
             return self._turn_away(self._current_user())
-        self.search = value[: service.SEARCH_MAX]
+        self.search = text_arg(value, service.SEARCH_MAX)
         self._load(user)
 
     @rx.event
     def create(self, form: dict[str, Any]):
+        form = form_data(form)
         user = self._require(STAFF)
         if user is None:
             return self._turn_away(self._current_user())
@@ -227,7 +230,26 @@ class DoctorsState(AuthState):
         self.error = ""
         self.form_key += 1  # a fresh, empty form with the next suggested colour
         self._load(user)
-        return rx.toast.success(f"{created} added.")
+        return rx.toast.success(f"{created} added. {_asked_note(_form(form, 'psychiatrist_email'), None)}".strip())
+
+
+def _link_text(linked: str, asked: str, status: str) -> str:
+    """What a clinic list says about a record's MiWell account, the same whether or not one exists."""
+    if linked:
+        return linked
+    if asked and status == "pending":
+        return f"Asked {asked} to confirm"
+    if asked and status == "declined":
+        return f"{asked} did not confirm"
+    return "—"
+
+
+def _asked_note(typed: str, saved: object) -> str:
+    """After a save: what happens to the account box's address (nothing said about its existence)."""
+    email = (typed or "").strip().lower()
+    if not email or getattr(saved, "user_id", None) is not None:
+        return ""
+    return links.waiting_note(email)
 
 
 def _agenda_dict(row: service.AgendaRow) -> dict[str, str]:
@@ -261,6 +283,7 @@ class DoctorPageState(AuthState):
     speciality: str = ""
     colour: str = ""
     account_email: str = ""
+    account_text: str = ""
     details_error: str = ""
     details_key: int = 0
 
@@ -298,7 +321,8 @@ class DoctorPageState(AuthState):
             return error
         doctor, clinics, agendas, patients, clients = result
         self.name, self.speciality, self.colour = doctor.full_name, doctor.speciality, doctor.colour
-        self.account_email = doctor.account_email
+        self.account_email = doctor.account_email or doctor.link_email
+        self.account_text = _link_text(doctor.account_email, doctor.link_email, doctor.link_status)
         self.clinics = [{"id": str(c.id), "label": c.name} for c in clinics]
         self.agendas = [_agenda_dict(a) for a in agendas]
         if not self.agenda_form.get("clinic_id") and self.clinics:
@@ -353,10 +377,12 @@ class DoctorPageState(AuthState):
 
     @rx.event
     def save_details(self, form: dict[str, Any]):
+        form = form_data(form)
         user = self._require(STAFF)
         if user is None:
             return self._turn_away(self._current_user())
-        _, error = _run(
+        asked = _form(form, "psychiatrist_email")
+        saved, error = _run(
             lambda s: service.update_doctor(
                 s,
                 user,
@@ -364,14 +390,15 @@ class DoctorPageState(AuthState):
                 full_name=_form(form, "full_name"),
                 speciality=_form(form, "speciality"),
                 colour=_form(form, "colour"),
-                psychiatrist_email=_form(form, "psychiatrist_email"),
+                psychiatrist_email=asked,
             )
         )
         self.details_error = error
         if error:
             return
         self._fill(user)
-        return rx.toast.success("Details saved.")
+        self.details_key += 1
+        return rx.toast.success(f"Details saved. {_asked_note(asked, saved)}".strip())
 
     @rx.event
     def set_delete_open(self, value: bool):
@@ -407,6 +434,7 @@ class DoctorPageState(AuthState):
 
     @rx.event
     async def save_agenda(self, form: dict[str, Any]):
+        form = form_data(form)
         user = self._require(STAFF)
         if user is None:
             return self._turn_away(self._current_user())
@@ -460,7 +488,7 @@ class DoctorPageState(AuthState):
         if user is None:
             return self._turn_away(self._current_user())
         try:
-            self.day = date.fromisoformat(value).isoformat()
+            self.day = date.fromisoformat(text_arg(value)).isoformat()
         except ValueError:
             self.booking_error = "Please pick a day."
             return
@@ -476,6 +504,7 @@ class DoctorPageState(AuthState):
 
     @rx.event
     async def book(self, form: dict[str, Any]):
+        form = form_data(form)
         user = self._require(STAFF)
         if user is None:
             return self._turn_away(self._current_user())
@@ -527,7 +556,7 @@ class SearchableRecordsMixin(rx.State, mixin=True):
         user = self._require(STAFF)
         if user is None:
             return self._turn_away(self._current_user())
-        self.search = value[: service.SEARCH_MAX]
+        self.search = text_arg(value, service.SEARCH_MAX)
         self._load(user)
 
     @rx.event
@@ -561,8 +590,8 @@ class PatientsState(SearchableRecordsMixin, AuthState):
                 "phone": p.phone,
                 "phone_text": p.phone or "—",
                 "email": p.email,
-                "account": p.account_email,
-                "account_text": p.account_email or "—",
+                "account": p.account_email or p.link_email,
+                "account_text": _link_text(p.account_email, p.link_email, p.link_status),
             }
             for p in rows or []
         ]
@@ -578,6 +607,7 @@ class PatientsState(SearchableRecordsMixin, AuthState):
 
     @rx.event
     def save(self, form: dict[str, Any]):
+        form = form_data(form)
         user = self._require(STAFF)
         if user is None:
             return self._turn_away(self._current_user())
@@ -589,7 +619,7 @@ class PatientsState(SearchableRecordsMixin, AuthState):
             account_email=_form(form, "account_email"),
         )
         editing = self.editing.get("id", "")
-        _, error = _run(
+        saved, error = _run(
             lambda s: service.update_patient(s, user, service.parse_id(editing), **fields)
             if editing
             else service.create_patient(s, user, **fields)
@@ -600,7 +630,8 @@ class PatientsState(SearchableRecordsMixin, AuthState):
         self.error, self.editing = "", {}
         self.form_key += 1
         self._load(user)
-        return rx.toast.success("Patient saved." if editing else "Patient added.")
+        done = "Patient saved." if editing else "Patient added."
+        return rx.toast.success(f"{done} {_asked_note(fields['account_email'], saved)}".strip())
 
     @rx.event
     def ask_delete(self, patient_id: str):
@@ -666,6 +697,7 @@ class ClientsState(SearchableRecordsMixin, AuthState):
 
     @rx.event
     def save(self, form: dict[str, Any]):
+        form = form_data(form)
         user = self._require(STAFF)
         if user is None:
             return self._turn_away(self._current_user())
@@ -737,6 +769,7 @@ class OrganisationsState(AuthState):
 
     @rx.event
     def create(self, form: dict[str, Any]):
+        form = form_data(form)
         user = self._require(ADMIN)
         if user is None:
             return self._turn_away(self._current_user())
@@ -807,6 +840,7 @@ class OrganisationPageState(AuthState):
 
     @rx.event
     def rename(self, form: dict[str, Any]):
+        form = form_data(form)
         user = self._require(ADMIN)
         if user is None:
             return self._turn_away(self._current_user())
@@ -840,6 +874,7 @@ class OrganisationPageState(AuthState):
 
     @rx.event
     def save_clinic(self, form: dict[str, Any]):
+        form = form_data(form)
         user = self._require(ADMIN)
         if user is None:
             return self._turn_away(self._current_user())
@@ -872,6 +907,7 @@ class OrganisationPageState(AuthState):
 
     @rx.event
     def create_staff(self, form: dict[str, Any]):
+        form = form_data(form)
         user = self._require(ADMIN)
         if user is None:
             return self._turn_away(self._current_user())

@@ -21,7 +21,12 @@ NAV_LINKS: dict[str, list[tuple[str, str]]] = {
         ("Clients", "/staff/clients"),
         ("Reports", "/staff/reports"),
     ],
-    "admin": [("Accounts", "/admin"), ("Organisations", "/admin/organisations")],
+    "admin": [
+        ("Accounts", "/admin"),
+        ("Psychiatrists", "/admin/psychiatrists"),
+        ("Organisations", "/admin/organisations"),
+        ("Task library", "/admin/tasks"),
+    ],
 }
 
 
@@ -41,13 +46,17 @@ def brand() -> rx.Component:
 
 
 def _nav_links() -> rx.Component:
-    return rx.match(
-        AuthState.user_role,
-        *[
-            (role, rx.hstack(*[rx.link(label, href=href, weight="medium") for label, href in links], spacing="4"))
-            for role, links in NAV_LINKS.items()
-        ],
-        rx.fragment(),
+    # A psychiatrist awaiting approval has one page, their status page: no links to the rest.
+    return rx.cond(
+        AuthState.practising,
+        rx.match(
+            AuthState.user_role,
+            *[
+                (role, rx.hstack(*[rx.link(label, href=href, weight="medium") for label, href in links], spacing="4"))
+                for role, links in NAV_LINKS.items()
+            ],
+            rx.fragment(),
+        ),
     )
 
 
@@ -62,7 +71,7 @@ def navbar() -> rx.Component:
                     spacing="0",
                     align="end",
                 ),
-                rx.link(rx.button("Account", variant="soft"), href="/account"),
+                rx.cond(AuthState.practising, rx.link(rx.button("Account", variant="soft"), href="/account")),
                 rx.button("Log out", variant="outline", on_click=AuthState.log_out),
                 spacing="3",
                 align="center",
@@ -84,6 +93,11 @@ def navbar() -> rx.Component:
     )
 
 
+def connection_marker() -> rx.Component:
+    """Says, invisibly, whether the page has its websocket and state yet (tests wait for it)."""
+    return rx.el.span(id="hydrated", data_state=rx.cond(rx.State.is_hydrated, "yes", "no"), style={"display": "none"})
+
+
 def signed_in_page(route: str, title: str, role: str = "", on_load: Any = None) -> Callable:
     """Register a page for signed-in users, guarded by role when one is given."""
 
@@ -98,6 +112,7 @@ def signed_in_page(route: str, title: str, role: str = "", on_load: Any = None) 
         @rx.page(route=route, title=f"{title} · MiWell", on_load=loads)
         def wrapped() -> rx.Component:
             return rx.box(
+                connection_marker(),
                 navbar(),
                 rx.box(alert_banner(), content(), max_width="1100px", margin="0 auto", padding="1.5em", width="100%"),
                 min_height="100vh",
@@ -112,6 +127,7 @@ def signed_in_page(route: str, title: str, role: str = "", on_load: Any = None) 
 def public_page(content: rx.Component) -> rx.Component:
     """Centered card for the signed-out pages (login, register)."""
     return rx.center(
+        connection_marker(),
         rx.vstack(
             rx.hstack(
                 rx.text("😀 🙂 😶 😕 😔 😢 😡", font_size="1.4em", aria_hidden="true"),

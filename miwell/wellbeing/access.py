@@ -13,6 +13,7 @@ from miwell.accounts import service as accounts
 from miwell.accounts.models import PatientProfile
 from miwell.accounts.rules import Role
 from miwell.accounts.service import CurrentUser
+from miwell.ids import is_id
 
 
 class WellbeingError(ValueError):
@@ -28,7 +29,9 @@ NOT_YOUR_PATIENT = "That patient is not one of yours, or no longer exists."
 
 
 def require_role(actor: CurrentUser | None, role: str) -> CurrentUser:
-    if actor is None or actor.role != role:
+    """The actor has ``role``; a psychiatrist must also be approved (pending, rejected and
+    suspended accounts get nothing, like any other role)."""
+    if actor is None or actor.role != role or not actor.practising:
         raise PermissionDenied(NO_ACCESS)
     return actor
 
@@ -49,7 +52,7 @@ def require_psychiatrist(actor: CurrentUser | None) -> CurrentUser:
 def patient_of(session: Session, actor: CurrentUser | None, patient_id: object) -> PatientProfile:
     """A patient of the acting psychiatrist."""
     doctor = require_psychiatrist(actor)
-    if not isinstance(patient_id, int) or isinstance(patient_id, bool):
+    if not is_id(patient_id):
         raise PermissionDenied(NOT_YOUR_PATIENT)
     profile = session.get(PatientProfile, patient_id)
     if profile is None or profile.psychiatrist_id != doctor.id:

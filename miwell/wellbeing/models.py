@@ -129,6 +129,26 @@ class WellbeingTask(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class WellbeingTaskVersion(SQLModel, table=True):
+    """A task as it was before a change, with who made the change and when."""
+
+    __tablename__ = "wellbeing_task_versions"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    task_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("wellbeing_tasks.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    title: str = Field(max_length=TASK_TITLE_MAX)
+    description: str = Field(default="", max_length=TASK_DESCRIPTION_MAX)
+    minutes: int
+    band: str = Field(max_length=10)
+    retired: bool = Field(default=False)
+    changed_by: Optional[int] = Field(default=None, sa_column=_psychiatrist_fk())
+    # As written at the time, so the history reads right after the account is gone.
+    changed_by_name: str = Field(default="", max_length=120)
+    changed_at: datetime = Field(default_factory=utcnow)
+
+
 class TaskPin(SQLModel, table=True):
     """A task a psychiatrist wants one patient to be offered first."""
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from miwell.text import clean_block
+
 Band = Literal["low", "mid", "high"]
 
 NOTE_MAX = 280
@@ -90,7 +92,7 @@ def validate_entry(
         note = ""
     if not isinstance(note, str):
         raise ValueError("Your note could not be read. Please type it again.")
-    cleaned_note = note.strip()
+    cleaned_note = clean_block(note, "Your note")
     if len(cleaned_note) > NOTE_MAX:
         raise ValueError(
             f"Your note is {len(cleaned_note)} characters long. "

@@ -17,9 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from miwell.accounts.models import PatientProfile, User
-from miwell.accounts.rules import display_phone
+from miwell.accounts.rules import Role, display_phone
 from miwell.accounts.service import CurrentUser
 from miwell.notifications import service as alerts
+from miwell.ids import is_id
+from miwell.text import clean_block, clean_line
 from miwell.timeutil import utcnow
 from miwell.wellbeing import calendar_rules, messages, moods, risk
 from miwell.wellbeing.access import (
@@ -42,6 +44,7 @@ from miwell.wellbeing.models import (
     RiskAlert,
     TaskPin,
     WellbeingTask,
+    WellbeingTaskVersion,
 )
 from miwell.wellbeing.tasks import TaskOption, choose_task
 
@@ -49,6 +52,10 @@ __all__ = ["PermissionDenied", "WellbeingError"]
 
 NOT_YOUR_ENTRY = "That entry does not exist, or is not yours."
 NO_TASK = "That task does not exist."
+NOT_YOUR_TASK = (
+    "Only the psychiatrist who wrote this task, or an admin, can change it. "
+    "You can add your own version to the library instead."
+)
 
 TASK_REPEAT_DAYS = 7
 MESSAGE_REPEAT_DAYS = 30
@@ -265,7 +272,7 @@ def save_today(
 
 def _own_entry(session: Session, actor: CurrentUser, entry_id: object) -> tuple[PatientProfile, MoodEntry]:
     profile = require_patient(session, actor)
-    entry = session.get(MoodEntry, entry_id) if isinstance(entry_id, int) and not isinstance(entry_id, bool) else None
+    entry = session.get(MoodEntry, entry_id) if is_id(entry_id) else None
     if entry is None or entry.patient_id != profile.user_id:
         raise PermissionDenied(NOT_YOUR_ENTRY)
     return profile, entry
@@ -621,7 +628,7 @@ def review_feed(session: Session, actor: CurrentUser, limit: int = FEED_LIMIT) -
 
 
 def _entry_of_my_patient(session: Session, actor: CurrentUser, entry_id: object) -> MoodEntry:
-    entry = session.get(MoodEntry, entry_id) if isinstance(entry_id, int) and not isinstance(entry_id, bool) else None
+    entry = session.get(MoodEntry, entry_id) if is_id(entry_id) else None
     if entry is None:
         raise PermissionDenied(NOT_YOUR_ENTRY)
     patient_of(session, actor, entry.patient_id)
@@ -632,7 +639,10 @@ def save_reply(session: Session, actor: CurrentUser, entry_id: object, body: obj
     """Write or rewrite the psychiatrist's reply to an entry of one of their patients."""
     doctor = require_psychiatrist(actor)
     entry = _entry_of_my_patient(session, actor, entry_id)
-    text = body.strip() if isinstance(body, str) else ""
+    try:
+        text = clean_block(body, "Your reply") if isinstance(body, str) else ""
+    except ValueError as exc:
+        raise WellbeingError(str(exc)) from None
     if not text:
         raise WellbeingError("Please write a reply first.")
     if len(text) > REPLY_MAX:
@@ -664,12 +674,15 @@ def mark_reviewed(session: Session, actor: CurrentUser, entry_id: object, now: d
 
 
 def _clean_task(title: object, description: object, minutes: object, band: object) -> tuple[str, str, int, str]:
-    clean_title = " ".join(title.split()) if isinstance(title, str) else ""
+    try:
+        clean_title = clean_line(title, "The title") if isinstance(title, str) else ""
+        clean_description = clean_block(description, "The description") if isinstance(description, str) else ""
+    except ValueError as exc:
+        raise WellbeingError(str(exc)) from None
     if not clean_title:
         raise WellbeingError("Please give the task a title.")
     if len(clean_title) > TASK_TITLE_MAX:
         raise WellbeingError(f"The title must be at most {TASK_TITLE_MAX} characters.")
-    clean_description = description.strip() if isinstance(description, str) else ""
     if len(clean_description) > TASK_DESCRIPTION_MAX:
         raise WellbeingError(f"The description must be at most {TASK_DESCRIPTION_MAX} characters.")
     if isinstance(minutes, str) and minutes.strip().isdigit():
@@ -681,8 +694,39 @@ def _clean_task(title: object, description: object, minutes: object, band: objec
     return clean_title, clean_description, minutes, str(band)
 
 
+@dataclass(frozen=True)
+class TaskVersionView:
+    title: str
+    description: str
+    minutes: int
+    band: str
+    retired: bool
+    changed_by: str
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class LibraryTask:
+    task: TaskView
+    author: str  # "" for the tasks MiWell ships
+    mine: bool
+    editable: bool
+    versions: tuple[TaskVersionView, ...]  # newest first
+
+
+def _require_librarian(actor: CurrentUser | None) -> CurrentUser:
+    """Psychiatrists keep the library; admins look after the shipped tasks and everyone's."""
+    if actor is not None and actor.role == Role.ADMIN.value:
+        return actor
+    return require_psychiatrist(actor)
+
+
+def _may_edit(actor: CurrentUser, task: WellbeingTask) -> bool:
+    return actor.role == Role.ADMIN.value or (task.created_by is not None and task.created_by == actor.id)
+
+
 def list_tasks(session: Session, actor: CurrentUser) -> list[TaskView]:
-    require_psychiatrist(actor)
+    _require_librarian(actor)
     band_order = case({b: i for i, b in enumerate(moods.BANDS)}, value=WellbeingTask.band, else_=len(moods.BANDS))
     tasks = session.exec(
         select(WellbeingTask).order_by(WellbeingTask.retired, band_order, WellbeingTask.minutes, WellbeingTask.title)
@@ -690,33 +734,92 @@ def list_tasks(session: Session, actor: CurrentUser) -> list[TaskView]:
     return [_task_view(t) for t in tasks]
 
 
+def task_library(session: Session, actor: CurrentUser) -> list[LibraryTask]:
+    """The whole library with authors, who may change what, and earlier versions: three statements."""
+    librarian = _require_librarian(actor)
+    band_order = case({b: i for i, b in enumerate(moods.BANDS)}, value=WellbeingTask.band, else_=len(moods.BANDS))
+    rows = session.exec(
+        select(WellbeingTask, User.full_name)
+        .outerjoin(User, User.id == WellbeingTask.created_by)
+        .order_by(WellbeingTask.retired, band_order, WellbeingTask.minutes, WellbeingTask.title)
+    ).all()
+    versions: dict[int, list[TaskVersionView]] = defaultdict(list)
+    for v in session.exec(
+        select(WellbeingTaskVersion).order_by(WellbeingTaskVersion.changed_at.desc(), WellbeingTaskVersion.id.desc())
+    ).all():
+        versions[v.task_id].append(
+            TaskVersionView(v.title, v.description, v.minutes, v.band, v.retired, v.changed_by_name, v.changed_at)
+        )
+    return [
+        LibraryTask(
+            _task_view(task),
+            author or "",
+            task.created_by is not None and task.created_by == librarian.id,
+            _may_edit(librarian, task),
+            tuple(versions.get(task.id, [])),  # type: ignore[arg-type]
+        )
+        for task, author in rows
+    ]
+
+
 def create_task(
     session: Session, actor: CurrentUser, title: object, description: object, minutes: object, band: object
 ) -> TaskView:
-    doctor = require_psychiatrist(actor)
+    author = _require_librarian(actor)
     t, d, m, b = _clean_task(title, description, minutes, band)
     now = utcnow()
-    task = WellbeingTask(title=t, description=d, minutes=m, band=b, created_by=doctor.id, created_at=now, updated_at=now)
+    task = WellbeingTask(title=t, description=d, minutes=m, band=b, created_by=author.id, created_at=now, updated_at=now)
     session.add(task)
     session.flush()
     return _task_view(task)
 
 
 def _task(session: Session, task_id: object) -> WellbeingTask:
-    task = session.get(WellbeingTask, task_id) if isinstance(task_id, int) and not isinstance(task_id, bool) else None
+    task = session.get(WellbeingTask, task_id) if is_id(task_id) else None
     if task is None:
         raise WellbeingError(NO_TASK)
     return task
 
 
+def _editable_task(session: Session, actor: CurrentUser, task_id: object) -> WellbeingTask:
+    editor = _require_librarian(actor)
+    task = _task(session, task_id)
+    if not _may_edit(editor, task):
+        raise PermissionDenied(NOT_YOUR_TASK)
+    return task
+
+
+def _keep_version(session: Session, task: WellbeingTask, actor: CurrentUser, now: datetime) -> None:
+    session.add(
+        WellbeingTaskVersion(
+            task_id=task.id,  # type: ignore[arg-type]
+            title=task.title,
+            description=task.description,
+            minutes=task.minutes,
+            band=task.band,
+            retired=task.retired,
+            changed_by=actor.id,
+            changed_by_name=actor.full_name,
+            changed_at=now,
+        )
+    )
+
+
 def update_task(
     session: Session, actor: CurrentUser, task_id: object, title: object, description: object, minutes: object, band: object
 ) -> TaskView:
-    """Tasks are shared by all psychiatrists, so any of them may improve one."""
-    require_psychiatrist(actor)
-    task = _task(session, task_id)
-    task.title, task.description, task.minutes, task.band = _clean_task(title, description, minutes, band)
-    task.updated_at = utcnow()
+    """Authors change their own tasks; the shipped ones and other psychiatrists' only admins.
+
+    The task as it was is kept as a version, with who changed it and when.
+    """
+    task = _editable_task(session, actor, task_id)
+    cleaned = _clean_task(title, description, minutes, band)
+    if cleaned == (task.title, task.description, task.minutes, task.band):
+        return _task_view(task)
+    now = utcnow()
+    _keep_version(session, task, actor, now)
+    task.title, task.description, task.minutes, task.band = cleaned
+    task.updated_at = now
     session.add(task)
     session.flush()
     return _task_view(task)
@@ -724,10 +827,13 @@ def update_task(
 
 def set_task_retired(session: Session, actor: CurrentUser, task_id: object, retired: bool) -> TaskView:
     """Retired tasks are never suggested again; past suggestions keep pointing at them."""
-    require_psychiatrist(actor)
-    task = _task(session, task_id)
+    task = _editable_task(session, actor, task_id)
+    if task.retired == bool(retired):
+        return _task_view(task)
+    now = utcnow()
+    _keep_version(session, task, actor, now)
     task.retired = bool(retired)
-    task.updated_at = utcnow()
+    task.updated_at = now
     session.add(task)
     session.flush()
     return _task_view(task)

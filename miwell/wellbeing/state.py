@@ -17,7 +17,7 @@ import reflex as rx
 
 from miwell.accounts.rules import Role
 from miwell.accounts.service import AccountError, CurrentUser
-from miwell.accounts.state import AuthState
+from miwell.accounts.state import AuthState, form_data, text_arg
 from miwell.db import session_scope
 from miwell.wellbeing import charts, display, service
 from miwell.wellbeing.access import require_patient
@@ -169,19 +169,30 @@ def _pixels(view: service.HistoryView) -> list[PixelCell]:
 
 def _int(value: Any, default: int = 0) -> int:
     """A number from the browser; anything else becomes ``default`` (services validate ranges)."""
+    if isinstance(value, bool):
+        return default
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return default
 
 
-def _slider_minutes(value: Any) -> int:
+MINUTES_REFUSED = f"Please choose the minutes with the slider: steps of {MINUTES_STEP}, from 0 to {MINUTES_MAX}."
+
+
+def _slider_minutes(value: Any) -> int | None:
+    """The slider's position as whole minutes; None for anything the slider cannot send."""
     raw = value[0] if isinstance(value, (list, tuple)) and value else value
+    if isinstance(raw, bool):
+        return None
     try:
-        minutes = int(round(float(raw)))
-    except (TypeError, ValueError, OverflowError):
-        minutes = 0
-    return max(0, min(MINUTES_MAX, minutes - minutes % MINUTES_STEP))
+        minutes = float(raw)
+    except (TypeError, ValueError):
+        return None
+    if minutes != minutes or not 0 <= minutes <= MINUTES_MAX:  # NaN, or off the scale
+        return None
+    whole = int(round(minutes))
+    return whole - whole % MINUTES_STEP
 
 
 class EntryFormMixin(rx.State, mixin=True):
@@ -220,7 +231,11 @@ class EntryFormMixin(rx.State, mixin=True):
 
     @rx.event
     def set_minutes(self, value: list[float]):
-        self.minutes = _slider_minutes(value)
+        minutes = _slider_minutes(value)
+        if minutes is None:
+            self.error = MINUTES_REFUSED  # never silently clamped: the old value stays
+            return
+        self.minutes = minutes
 
 
 # --- patient: today -----------------------------------------------------------------------------
@@ -323,7 +338,7 @@ class HistoryState(EntryFormMixin, AuthState):
         user = self._require(PATIENT)
         if user is None:
             return self._turn_away(self._current_user())
-        chosen = _int(days if isinstance(days, str) else (days[0] if days else ""), 30)
+        chosen = _int(text_arg(days), 30)
         self.days = chosen if chosen in service.HISTORY_RANGES else 30
         self._reload(user)
 
@@ -528,7 +543,7 @@ class PatientPageState(AuthState):
         user = self._require(PSYCHIATRIST)
         if user is None:
             return self._turn_away(self._current_user())
-        chosen = _int(days if isinstance(days, str) else (days[0] if days else ""), 30)
+        chosen = _int(text_arg(days), 30)
         self.days = chosen if chosen in service.HISTORY_RANGES else 30
         self._reload_or_refuse(user)
 
@@ -542,6 +557,7 @@ class PatientPageState(AuthState):
 
     @rx.event
     def save_reply(self, form: dict[str, Any]):
+        form = form_data(form)
         user = self._require(PSYCHIATRIST)
         if user is None:
             return self._turn_away(self._current_user())
@@ -635,6 +651,7 @@ class ReviewState(AuthState):
 
     @rx.event
     def save_reply(self, form: dict[str, Any]):
+        form = form_data(form)
         user = self._require(PSYCHIATRIST)
         if user is None:
             return self._turn_away(self._current_user())
@@ -662,8 +679,50 @@ class ReviewState(AuthState):
 # --- psychiatrist: task library ---------------------------------------------------------------------
 
 
+@dataclasses.dataclass
+class TaskVersionRow:
+    title: str = ""
+    description: str = ""
+    minutes: int = 0
+    band: str = ""
+    retired: bool = False
+    by: str = ""
+    when: str = ""
+
+
+@dataclasses.dataclass
+class LibraryRow:
+    id: int = 0
+    title: str = ""
+    description: str = ""
+    minutes: int = 0
+    band: str = ""
+    retired: bool = False
+    author: str = ""
+    mine: bool = False
+    editable: bool = False
+    versions: list[TaskVersionRow] = dataclasses.field(default_factory=list)
+
+
+def _library_row(item: service.LibraryTask) -> LibraryRow:
+    t = item.task
+    return LibraryRow(
+        t.id, t.title, t.description, t.minutes, t.band, t.retired,
+        item.author or "MiWell library", item.mine, item.editable,
+        [
+            TaskVersionRow(v.title, v.description, v.minutes, v.band, v.retired, v.changed_by, display.time_label(v.changed_at))
+            for v in item.versions
+        ],
+    )
+
+
+LIBRARIANS = (PSYCHIATRIST, Role.ADMIN.value)
+
+
 class TaskLibraryState(AuthState):
-    tasks: list[TaskCard] = []
+    """The shared task library: psychiatrists add tasks and keep their own; admins keep every task."""
+
+    tasks: list[LibraryRow] = []
     error: str = ""
     edit_id: int = 0
     edit_error: str = ""
@@ -671,15 +730,15 @@ class TaskLibraryState(AuthState):
 
     def _refresh(self, user: CurrentUser) -> None:
         with session_scope() as s:
-            self.tasks = [_task_card(t) for t in service.list_tasks(s, user)]
+            self.tasks = [_library_row(t) for t in service.task_library(s, user)]
 
     @rx.var
-    def editing(self) -> TaskCard:
-        return next((t for t in self.tasks if t.id == self.edit_id), TaskCard())
+    def editing(self) -> LibraryRow:
+        return next((t for t in self.tasks if t.id == self.edit_id), LibraryRow())
 
     @rx.event
     def load(self):
-        user = self._require(PSYCHIATRIST)
+        user = self._require(*LIBRARIANS)
         if user is None:
             return self._turn_away(self._current_user())
         self.error = self.edit_error = ""
@@ -688,7 +747,8 @@ class TaskLibraryState(AuthState):
 
     @rx.event
     def create(self, form: dict[str, Any]):
-        user = self._require(PSYCHIATRIST)
+        form = form_data(form)
+        user = self._require(*LIBRARIANS)
         if user is None:
             return self._turn_away(self._current_user())
         try:
@@ -706,11 +766,14 @@ class TaskLibraryState(AuthState):
 
     @rx.event
     def open_edit(self, task_id: int):
-        user = self._require(PSYCHIATRIST)
+        user = self._require(*LIBRARIANS)
         if user is None:
             return self._turn_away(self._current_user())
         self._refresh(user)
-        self.edit_id = _int(task_id)
+        wanted = next((t for t in self.tasks if t.id == _int(task_id)), None)
+        if wanted is None or not wanted.editable:
+            return rx.toast.error(service.NOT_YOUR_TASK)
+        self.edit_id = wanted.id
         self.edit_error = ""
 
     @rx.event
@@ -720,7 +783,8 @@ class TaskLibraryState(AuthState):
 
     @rx.event
     def save_edit(self, form: dict[str, Any]):
-        user = self._require(PSYCHIATRIST)
+        form = form_data(form)
+        user = self._require(*LIBRARIANS)
         if user is None:
             return self._turn_away(self._current_user())
         try:
@@ -739,16 +803,16 @@ class TaskLibraryState(AuthState):
             return
         self.edit_id, self.edit_error = 0, ""
         self._refresh(user)
-        return rx.toast.success("Task updated.")
+        return rx.toast.success("Task updated; the earlier version is kept in its history.")
 
     @rx.event
     def set_retired(self, task_id: int, retired: bool):
-        user = self._require(PSYCHIATRIST)
+        user = self._require(*LIBRARIANS)
         if user is None:
             return self._turn_away(self._current_user())
         try:
             with session_scope() as s:
-                task = service.set_task_retired(s, user, _int(task_id), bool(retired))
+                task = service.set_task_retired(s, user, _int(task_id), retired is True)
         except (AccountError, ValueError) as exc:
             return rx.toast.error(str(exc))
         self._refresh(user)

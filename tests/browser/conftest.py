@@ -82,11 +82,11 @@ def new_page(browser, live_app, request):
     """Pages in fresh browser contexts (separate cookies, like separate people)."""
     contexts = []
 
-    def make():
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_app.url)
+    def make(width: int = 1280, height: int = 900):
+        context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_app.url)
         context.set_default_timeout(20000)
         contexts.append(context)
-        return context.new_page()
+        return connected(context.new_page())
 
     yield make
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
@@ -96,6 +96,27 @@ def new_page(browser, live_app, request):
             for j, page in enumerate(context.pages):
                 page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{i}-{j}.png"), full_page=True)
         context.close()
+
+
+def connected(page):
+    """``page.goto`` returns once the page has its websocket and state (Reflex's hydration).
+
+    On a loaded machine the socket can take many seconds to connect; acting before it has would
+    race it. The marker is ``layout.connection_marker``.
+    """
+    goto = page.goto
+
+    def goto_and_wait(url, **kwargs):
+        response = goto(url, **kwargs)
+        wait_connected(page)
+        return response
+
+    page.goto = goto_and_wait
+    return page
+
+
+def wait_connected(page, timeout: float = 45000) -> None:
+    page.wait_for_selector('#hydrated[data-state="yes"]', state="attached", timeout=timeout)
 
 
 @pytest.fixture

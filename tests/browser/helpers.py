@@ -85,3 +85,28 @@ def calendar_range(page: Page) -> tuple[str, str, str]:
     """(view, first day, last day) of what the open calendar shows, as the backend loaded it."""
     view, first, last = page.locator("#calendar-box").get_attribute("data-shown").split()
     return view, first, last
+
+
+def sql(live_app, statement: str, **params):
+    """One statement against the app's database; returns the first column of the first row, if any."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(live_app.database_url)
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(text(statement), params)
+            return result.scalar() if result.returns_rows else None
+    finally:
+        engine.dispose()
+
+
+def register_psychiatrist(page: Page, email: str, name: str = "Dr Casey Applicant", number: str = "7012345") -> None:
+    page.goto("/register")
+    page.get_by_role("radio", name="A psychiatrist").click()
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Phone", exact=True).fill("020 7946 0958")
+    page.get_by_label("GMC registration number").fill(number)
+    page.get_by_label("Password", exact=True).fill("quiet-river-4821")
+    page.get_by_label("Repeat the password").fill("quiet-river-4821")
+    page.get_by_role("button", name="Create account").click()

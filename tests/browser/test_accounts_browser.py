@@ -64,6 +64,7 @@ def test_bad_phone_is_refused_with_a_clear_message(page):
     page.get_by_label("Full name").fill("Dr Phone Less")
     page.get_by_label("Email").fill(unique_email("drphone"))
     page.get_by_label("Phone", exact=True).fill("call me maybe")
+    page.get_by_label("GMC registration number").fill("7654321")
     page.get_by_label("Password", exact=True).fill("quiet-river-4821")
     page.get_by_label("Repeat the password").fill("quiet-river-4821")
     page.get_by_role("button", name="Create account").click()

@@ -88,3 +88,10 @@ def count_statements(engine: Engine) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def accept_links(s: Session, user: CurrentUser) -> list[str]:
+    """The account's owner accepts every clinic's request to link it (the consent staff cannot give)."""
+    from miwell.scheduling import links
+
+    return [links.answer(s, user, r.id, True) for r in links.my_requests(s, user)]

@@ -21,7 +21,7 @@ from miwell.scheduling.models import Appointment, AppointmentStatusChange
 from miwell.scheduling.reports import appointments_ics, count_by_doctor, count_by_status
 from miwell.scheduling.service import SLOT_TAKEN, NotFound, SchedulingError
 from tests.factories import as_current, make_user
-from tests.services.scheduling_helpers import NOW, TODAY, agenda_for, at, count_statements, make_org
+from tests.services.scheduling_helpers import accept_links, NOW, TODAY, agenda_for, at, count_statements, make_org
 
 TOMORROW = TODAY + timedelta(days=1)  # Wednesday 2 December 2026
 WEEK = visible_range("2026-11-30T00:00:00", "2026-12-07T00:00:00", "timeGridWeek")  # Mon 30 Nov - Sun 6 Dec
@@ -397,6 +397,8 @@ def test_a_patient_sees_and_downloads_only_their_own_appointments(engine):
         service.update_patient(s, a.staff, a.patient_id, full_name="Pat at Alpha", account_email="pat@example.org")
         service.update_patient(s, b.staff, b.patient_id, full_name="Pat at Beta", account_email="pat@example.org")
         someone = service.create_patient(s, a.staff, full_name="Someone Else", account_email="other@example.org")
+        accept_links(s, pat)
+        accept_links(s, other)
         past = service.book(s, a.staff, a.doctor_id, at(TODAY, 9), a.patient_id, None, now=NOW)
         soon = service.book(s, a.staff, a.doctor_id, at(TOMORROW, 9), a.patient_id, None, now=NOW, note="Desk only")
         elsewhere = service.book(s, b.staff, b.doctor_id, at(TOMORROW, 11), b.patient_id, None, now=NOW)

@@ -9,12 +9,12 @@ from miwell.accounts import service as accounts
 from miwell.accounts.models import User
 from miwell.accounts.service import AccountError, CurrentUser, PermissionDenied
 from miwell.db import session_scope
-from miwell.scheduling import service
+from miwell.scheduling import links, service
 from miwell.scheduling.colours import PALETTE
 from miwell.scheduling.models import Client, ClinicPatient, Doctor
 from miwell.scheduling.service import NotFound, SchedulingError
 from tests.factories import PASSWORD, as_current, make_user
-from tests.services.scheduling_helpers import NOW, TODAY, at, make_org
+from tests.services.scheduling_helpers import NOW, TODAY, accept_links, at, make_org
 
 
 def test_each_role_reaches_only_its_own_services(engine):
@@ -127,22 +127,32 @@ def test_new_doctors_get_the_first_unused_palette_colour(engine):
         assert service.suggested_colour(s, b.staff) == PALETTE[1]
 
 
-def test_doctor_links_to_a_psychiatrist_account_once_and_unlinks_when_it_goes(engine):
+def test_doctor_links_to_a_psychiatrist_account_only_once_its_owner_accepts(engine):
     with session_scope(engine) as s:
         a = make_org(s, "Alpha")
         doc = make_user(s, "psychiatrist", email="shah@example.org")
-        make_user(s, "patient", email="pat@example.org")
-        with pytest.raises(SchedulingError, match="No psychiatrist account uses pat@example.org"):
-            service.create_doctor(s, a.staff, full_name="Dr Shah", psychiatrist_email="pat@example.org")
-        with pytest.raises(SchedulingError, match="No psychiatrist account uses nobody@example.org"):
-            service.create_doctor(s, a.staff, full_name="Dr Shah", psychiatrist_email="nobody@example.org")
-        shah = service.create_doctor(s, a.staff, full_name="Dr Shah", psychiatrist_email=" SHAH@example.org")
-        assert shah.user_id == doc.id
-        with pytest.raises(SchedulingError, match="already linked to Dr Shah"):
-            service.update_doctor(s, a.staff, a.doctor_id, full_name="Dr Alpha", psychiatrist_email="shah@example.org")
-        row = service.get_doctor(s, a.staff, shah.id)
-        assert (row.account_email, row.colour) == ("shah@example.org", shah.colour)
-        shah_id = shah.id
+        pat = as_current(make_user(s, "patient", email="pat@example.org"))
+        # The desk is told the same whether the address has an account, has a patient's, or none.
+        for typed in ("pat@example.org", "nobody@example.org", " SHAH@example.org"):
+            made = service.create_doctor(s, a.staff, full_name=f"Dr {typed.strip()}", psychiatrist_email=typed)
+            assert made.user_id is None
+        assert links.my_requests(s, pat) == []  # a patient is never asked to be a doctor record
+        shah = as_current(doc)
+        [request] = links.my_requests(s, shah)
+        assert (request.organisation, request.record_name, request.kind) == ("Alpha", "Dr SHAH@example.org", "doctor")
+        row = next(r for r in service.list_doctors(s, a.staff) if r.id == request_record(s, request.id))
+        assert (row.account_email, row.link_email, row.link_status) == ("", "shah@example.org", "pending")
+        assert links.answer(s, shah, request.id, True) == "Alpha"
+        shah_record = s.get(Doctor, request_record(s, request.id))
+        assert shah_record.user_id == doc.id
+        with pytest.raises(PermissionDenied):
+            links.answer(s, shah, request.id, True)  # answered already
+        # A second record of the same organisation asking for the same account cannot be accepted.
+        service.update_doctor(s, a.staff, a.doctor_id, full_name="Dr Alpha", psychiatrist_email="shah@example.org")
+        [second] = links.my_requests(s, shah)
+        with pytest.raises(SchedulingError, match="already linked to another record at Alpha"):
+            links.answer(s, shah, second.id, True)
+        shah_id = shah_record.id
     with session_scope(engine) as s:
         # The patient above went to Dr Shah; a colleague takes them over when the account is deleted.
         make_user(s, "psychiatrist")
@@ -152,18 +162,29 @@ def test_doctor_links_to_a_psychiatrist_account_once_and_unlinks_when_it_goes(en
         assert kept is not None and kept.user_id is None and kept.user_role is None
 
 
-def test_patient_records_store_e164_and_unlink_a_deleted_account(engine):
+def request_record(s, request_id: int) -> int:
+    from miwell.scheduling.models import AccountLinkRequest
+
+    row = s.get(AccountLinkRequest, request_id)
+    return row.doctor_id or row.clinic_patient_id
+
+
+def test_patient_records_store_e164_and_link_only_with_consent(engine):
     with session_scope(engine) as s:
         a = make_org(s, "Alpha")
+        b = make_org(s, "Beta", admin=a.admin)
         make_user(s, "psychiatrist")
         account = make_user(s, "patient", email="robin@example.org")
+        robin_user = as_current(account)
         for fields, message in (
             (dict(full_name=""), "patient's name"),
             (dict(full_name="Robin", phone="12345"), "phone"),
             (dict(full_name="Robin", email="robin@"), "valid email"),
             (dict(full_name="Robin", date_of_birth="31/12/1990"), "date of birth"),
             (dict(full_name="Robin", date_of_birth="2999-01-01"), "future"),
-            (dict(full_name="Robin", account_email="nobody@example.org"), "No patient account"),
+            (dict(full_name="Robin", date_of_birth="1899-12-31"), "between the years 1900"),
+            (dict(full_name="Robin", date_of_birth="0001-01-01"), "between the years"),
+            (dict(full_name="Robin", account_email="not-an-address"), "MiWell account"),
         ):
             with pytest.raises(ValueError, match=message):
                 service.create_patient(s, a.staff, **fields)
@@ -172,11 +193,28 @@ def test_patient_records_store_e164_and_unlink_a_deleted_account(engine):
             date_of_birth="1990-12-31", account_email="robin@example.org",
         )  # fmt: skip
         assert (robin.phone, robin.email, robin.date_of_birth) == ("+441134960199", "robin@example.org", date(1990, 12, 31))
-        assert robin.user_id == account.id
-        with pytest.raises(SchedulingError, match="already linked to the patient Robin Hale"):
-            service.create_patient(s, a.staff, full_name="Other", account_email="robin@example.org")
+        assert robin.user_id is None  # nothing is linked on the desk's word alone
         row = next(r for r in service.list_patients(s, a.staff) if r.id == robin.id)
-        assert (row.phone, row.account_email) == ("+44 113 496 0199", "robin@example.org")
+        assert (row.phone, row.account_email, row.link_email, row.link_status) == ("+44 113 496 0199", "", "robin@example.org", "pending")
+        # Another organisation asking for the same person is a separate request.
+        service.update_patient(s, b.staff, b.patient_id, full_name="R. Hale", account_email="robin@example.org")
+        requests = {r.organisation: r for r in links.my_requests(s, robin_user)}
+        assert set(requests) == {"Alpha", "Beta"}
+        links.answer(s, robin_user, requests["Alpha"].id, True)
+        links.answer(s, robin_user, requests["Beta"].id, False)
+        assert s.get(ClinicPatient, robin.id).user_id == account.id
+        assert s.get(ClinicPatient, b.patient_id).user_id is None
+        declined = next(r for r in service.list_patients(s, b.staff) if r.id == b.patient_id)
+        assert (declined.account_email, declined.link_status) == ("", "declined")
+        # Staff of one organisation can never answer for the patient, nor see Alpha's request.
+        for outsider in (a.staff, b.staff):
+            with pytest.raises(PermissionDenied):
+                links.my_requests(s, outsider)
+        # Emptying the box unlinks at once: taking access away needs no consent.
+        service.update_patient(s, a.staff, robin.id, full_name="Robin Hale", account_email="")
+        assert s.get(ClinicPatient, robin.id).user_id is None
+        service.update_patient(s, a.staff, robin.id, full_name="Robin Hale", account_email="robin@example.org")
+        accept_links(s, robin_user)
         robin_id = robin.id
     with session_scope(engine) as s:
         accounts.delete_account(s, as_current(account), PASSWORD)

@@ -205,8 +205,8 @@ def _wellbeing_table_names() -> set[str]:
 
 
 def _patient_tables() -> set[str]:
-    """Every wellbeing table but the shared task library."""
-    return _wellbeing_table_names() - {"wellbeing_tasks"}
+    """Every wellbeing table but the shared task library and its history."""
+    return _wellbeing_table_names() - {"wellbeing_tasks", "wellbeing_task_versions"}
 
 
 def _rows_of(s, table, patient_id: int) -> int:

@@ -1,5 +1,6 @@
 """The psychiatrist's side: dashboard aggregates, review feed, replies, task library."""
 
+import dataclasses
 from contextlib import contextmanager
 from datetime import date, timedelta
 
@@ -8,6 +9,7 @@ from sqlalchemy import event
 from sqlmodel import Session, select
 
 from miwell.db import session_scope
+from miwell.notifications import service as alerts
 from miwell.wellbeing import service
 from miwell.wellbeing.access import PermissionDenied, WellbeingError
 from miwell.wellbeing.models import EntryReply, WellbeingTask
@@ -140,8 +142,7 @@ def test_task_library_add_edit_retire_and_validation(engine):
             fields = dict(title="T", description="", minutes=5, band="low") | bad
             with pytest.raises(WellbeingError, match=message):
                 service.create_task(s, doc, **fields)
-        colleague = as_current(make_user(s, "psychiatrist"))
-        changed = service.update_task(s, colleague, made.id, "Leaves on a stream", "Let thoughts drift past.", 15, "low")
+        changed = service.update_task(s, doc, made.id, "Leaves on a stream", "Let thoughts drift past.", 15, "low")
         assert (changed.title, changed.minutes, changed.band) == ("Leaves on a stream", 15, "low")
         retired = service.set_task_retired(s, doc, made.id, True)
         assert retired.retired and service.list_tasks(s, doc)[-1].id == made.id
@@ -178,3 +179,66 @@ def test_a_fresh_database_has_the_starter_task_library(tmp_path):
     assert len(tasks) >= 15
     assert {t.band for t in tasks} == {"low", "mid", "high"}
     assert all(t.description and 1 <= t.minutes <= 120 and not t.retired for t in tasks)
+
+
+def test_the_library_keeps_its_authors_and_every_earlier_version(engine):
+    """A colleague may not rewrite or retire another's task, nor a shipped one; admins may; history is kept."""
+    with session_scope(engine) as s:
+        t = team(s)
+        shipped = WellbeingTask(title="Three slow breaths", description="In, out.", minutes=2, band="low")
+        s.add(shipped)
+        s.flush()
+        mine = service.create_task(s, t.doctor, "Leaf on a stream", "Watch thoughts float by.", 10, "mid")
+        colleague = as_current(make_user(s, "psychiatrist", name="Dr Colleague"))
+        admin = as_current(make_user(s, "admin", name="Ada Admin"))
+        for task_id in (mine.id, shipped.id):
+            with pytest.raises(PermissionDenied, match="Only the psychiatrist who wrote this task"):
+                service.update_task(s, colleague, task_id, "Hijacked", "", 5, "low")
+            with pytest.raises(PermissionDenied, match="Only the psychiatrist who wrote this task"):
+                service.set_task_retired(s, colleague, task_id, True)
+        with pytest.raises(PermissionDenied):
+            service.update_task(s, t.doctor, shipped.id, "Hijacked", "", 5, "low")
+        service.update_task(s, t.doctor, mine.id, "Leaves on a stream", "Let them drift.", 10, "mid")
+        service.update_task(s, admin, shipped.id, "Three slow breaths", "In for four, out for six.", 2, "low")
+        service.set_task_retired(s, admin, mine.id, True)
+        # Saving without a change keeps no empty version.
+        service.update_task(s, admin, shipped.id, "Three slow breaths", "In for four, out for six.", 2, "low")
+        library = {item.task.id: item for item in service.task_library(s, colleague)}
+        assert library[mine.id].author == t.doctor.full_name and not library[mine.id].editable
+        assert library[shipped.id].author == "" and not library[shipped.id].editable
+        as_author = {item.task.id: item for item in service.task_library(s, t.doctor)}
+        assert as_author[mine.id].mine and as_author[mine.id].editable
+        versions = library[mine.id].versions
+        assert [(v.title, v.retired, v.changed_by) for v in versions] == [
+            ("Leaves on a stream", False, "Ada Admin"),
+            ("Leaf on a stream", False, t.doctor.full_name),
+        ]
+        assert [(v.description, v.changed_by) for v in library[shipped.id].versions] == [("In, out.", "Ada Admin")]
+        assert s.get(WellbeingTask, mine.id).title == "Leaves on a stream" and s.get(WellbeingTask, mine.id).retired
+        with pytest.raises(PermissionDenied):
+            service.task_library(s, t.patient)
+
+
+def test_pending_and_suspended_psychiatrists_get_nothing_from_the_wellbeing_services(engine):
+    with session_scope(engine) as s:
+        t = team(s)
+        task = service.create_task(s, t.doctor, "Mine", "", 5, "low")
+        entry = save_on(s, t.patient, 0, 3, "A note").entry
+        for standing in ("pending", "rejected", "suspended"):
+            outsider = dataclasses.replace(t.doctor, standing=standing)
+            for call in (
+                lambda: service.dashboard(s, outsider),
+                lambda: service.review_feed(s, outsider),
+                lambda: service.history(s, outsider, t.patient.id, 30),
+                lambda: service.patient_contact(s, outsider, t.patient.id),
+                lambda: service.save_reply(s, outsider, entry.id, "Hello"),
+                lambda: service.mark_reviewed(s, outsider, entry.id),
+                lambda: service.task_library(s, outsider),
+                lambda: service.create_task(s, outsider, "T", "", 5, "low"),
+                lambda: service.update_task(s, outsider, task.id, "T", "", 5, "low"),
+                lambda: service.set_task_retired(s, outsider, task.id, True),
+                lambda: service.pin_task(s, outsider, t.patient.id, task.id),
+                lambda: alerts.open_alerts(s, outsider),
+            ):
+                with pytest.raises(PermissionDenied):
+                    call()

@@ -35,11 +35,14 @@ def db(sqlite_engine, monkeypatch):
 def _state(cls, token: str = "", path: str = "/"):
     root = State(_reflex_internal_init=True)
     root.router = RouterData.from_router_data(
-        {constants.RouteVar.PATH: path, constants.RouteVar.ORIGIN: path, constants.RouteVar.HEADERS: {"origin": "http://test"}}
+        {
+            constants.RouteVar.PATH: path,
+            constants.RouteVar.ORIGIN: path,
+            # The session travels in the websocket's Cookie header, never in the state.
+            constants.RouteVar.HEADERS: {"origin": "http://test", "cookie": f"other=1; miwell_session={token}"},
+        }
     )
-    state = root.get_substate(cls.get_full_name().split("."))
-    state.session_token = token
-    return state
+    return root.get_substate(cls.get_full_name().split("."))
 
 
 def _signed_in(engine, user) -> str:

@@ -1,0 +1,127 @@
+"""What the security probe found, checked at the handlers (the browser checks are in tests/browser)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from reflex.istate.data import RouterData
+from reflex.state import State
+from reflex_base import constants
+from starlette.testclient import TestClient
+
+import miwell.db
+import miwell.miwell  # noqa: F401 - registers every state
+from miwell.accounts import service as accounts
+from miwell.accounts import web
+from miwell.accounts.state import AuthState
+from miwell.db import session_scope
+from miwell.scheduling.report_state import ReportState
+from miwell.scheduling.state import PatientsState
+from miwell.wellbeing.state import MINUTES_REFUSED, TodayState
+from tests.factories import make_user
+from tests.services.scheduling_helpers import make_org
+
+
+@pytest.fixture
+def db(sqlite_engine, monkeypatch):
+    monkeypatch.setattr(miwell.db, "get_engine", lambda: sqlite_engine)
+    return sqlite_engine
+
+
+def _root(token: str) -> State:
+    root = State(_reflex_internal_init=True)
+    root.router = RouterData.from_router_data(
+        {
+            constants.RouteVar.PATH: "/",
+            constants.RouteVar.ORIGIN: "/",
+            constants.RouteVar.HEADERS: {"origin": "http://test", "cookie": f"miwell_session={token}"},
+        }
+    )
+    return root
+
+
+def _sub(root: State, cls):
+    return root.get_substate(cls.get_full_name().split("."))
+
+
+def _call(state, handler, *args):
+    result = handler.fn(state, *args)
+    return asyncio.run(result) if asyncio.iscoroutine(result) else result
+
+
+def test_signing_out_resets_every_state_of_the_tab(db):
+    with session_scope(db) as s:
+        org = make_org(s, "Desk")
+        staff_token = accounts.start_session(s, org.staff.id)
+    root = _root(staff_token)
+    patients = _sub(root, PatientsState)
+    _call(patients, PatientsState.load)
+    report = _sub(root, ReportState)
+    _call(report, ReportState.load)
+    assert patients.rows and report.loaded and patients.user_name
+    _call(_sub(root, AuthState), AuthState.log_out)
+    assert patients.rows == [] and report.days == [] and not report.loaded
+    assert patients.user_name == patients.user_role == "" and report.clinics == []
+    with session_scope(db) as s:
+        assert accounts.resolve_session(s, staff_token) is None
+
+
+def test_a_report_period_that_cannot_be_used_is_reset_on_the_next_visit(db):
+    with session_scope(db) as s:
+        org = make_org(s, "Reports")
+        token = accounts.start_session(s, org.staff.id)
+    report = _sub(_root(token), ReportState)
+    _call(report, ReportState.load)
+    _call(report, ReportState.set_filter, "anchor", "9999-12-31")
+    assert "between the years" in report.error and report.anchor == "9999-12-31"  # what was typed is kept
+    _call(report, ReportState.load)  # the next visit works again
+    assert report.error == "" and report.anchor != "9999-12-31" and report.loaded
+
+
+@pytest.mark.parametrize("value", [[500.0], [-5.0], ["ten"], [float("nan")], 10**30, None, [True]])
+def test_minutes_off_the_scale_are_refused_with_a_message_not_clamped(db, value):
+    with session_scope(db) as s:
+        make_user(s, "psychiatrist")
+        token = accounts.start_session(s, make_user(s, "patient").id)
+    today = _sub(_root(token), TodayState)
+    _call(today, TodayState.load)
+    _call(today, TodayState.set_minutes, [20.0])
+    _call(today, TodayState.set_minutes, value)
+    assert today.minutes == 20 and today.error == MINUTES_REFUSED
+
+
+def test_the_session_cookie_is_httponly_strict_and_secure_over_https(db, monkeypatch):
+    from starlette.applications import Starlette
+
+    with session_scope(db) as s:
+        user = make_user(s, "admin")
+        token, nonce = accounts.create_handoff(s, user.id, "/admin")
+        token2, nonce2 = accounts.create_handoff(s, user.id, "/admin")
+    client = TestClient(Starlette(routes=web.routes().routes), base_url="http://clinic.example")
+    client.cookies.set(web.HANDOFF_COOKIE, nonce)
+    response = client.get(web.START_PATH, params={"t": token, "origin": "http://clinic.example:3000"}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "http://clinic.example:3000/admin"
+    cookie = next(v for k, v in response.headers.multi_items() if k == "set-cookie" and v.startswith("miwell_session="))
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Secure" not in cookie
+    # Behind the TLS proxy the same cookie is Secure; and a foreign origin is never redirected to.
+    client.cookies.set(web.HANDOFF_COOKIE, nonce2)
+    response = client.get(
+        web.START_PATH, params={"t": token2, "origin": "https://evil.example"}, headers={"x-forwarded-proto": "https"},
+        follow_redirects=False,
+    )  # fmt: skip
+    cookie = next(v for k, v in response.headers.multi_items() if k == "set-cookie" and v.startswith("miwell_session="))
+    assert "Secure" in cookie and response.headers["location"] == "/admin"
+    # A used or foreign handoff signs nobody in.
+    response = client.get(web.START_PATH, params={"t": token2}, follow_redirects=False)
+    assert response.headers["location"] == "/?signin=expired"
+    assert not any(v.startswith("miwell_session=") and "Max-Age=0" not in v for k, v in response.headers.multi_items() if k == "set-cookie")
+    monkeypatch.setenv("MIWELL_COOKIE_SECURE", "true")
+    response = client.get(web.END_PATH, follow_redirects=False)
+    assert response.headers["location"] == "/?signin=out"
+
+
+def test_cookie_values_are_read_from_a_cookie_header_whatever_else_it_holds():
+    header = 'theme=dark; miwell_session="abc.def"; other=1=2; broken; miwell_session_x=zzz'
+    assert web.cookie_value(header, "miwell_session") == "abc.def"
+    assert web.cookie_value("", "miwell_session") == "" and web.cookie_value("a=b", "miwell_session") == ""
