@@ -10,7 +10,22 @@ app = rx.App(
     head_components=[
         rx.el.meta(name="robots", content="noindex"),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+        # Installable on a phone's home screen, opening like an app.
+        rx.el.link(rel="manifest", href="/manifest.webmanifest"),
+        rx.el.meta(name="theme-color", content="#0d9488"),
+        rx.el.link(rel="apple-touch-icon", href="/icons/icon-180.png"),
+        rx.el.meta(name="apple-mobile-web-app-capable", content="yes"),
+        rx.script(src="/miwell.js"),
     ],
+    stylesheets=["/miwell.css"],
     # /session/start and /session/end set and clear the HttpOnly session cookie (see accounts.web).
     api_transformer=web.routes(),
+    # Messages appear just below the header: never over the navigation, a Save button or the
+    # phone's bottom bar, which are what a person taps next.
+    toaster=rx.toast.provider(
+        position="top-center",
+        offset="76px",
+        close_button=True,
+        custom_attrs={"mobileOffset": {"top": "64px", "left": "12px", "right": "12px"}},
+    ),
 )

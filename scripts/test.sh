@@ -18,6 +18,13 @@ if [ ! -x /usr/bin/chromium ]; then
     fi
 fi
 
+# axe-core checks the accessibility basics of the pages in the browser tests.
+AXE_VERSION="4.14.1"
+if [ ! -f ".tools/node_modules/axe-core/package.json" ] || ! grep -q "\"version\": \"$AXE_VERSION\"" .tools/node_modules/axe-core/package.json; then
+    say "Installing axe-core $AXE_VERSION into .tools"
+    npm install --prefix .tools --no-audit --no-fund --silent "axe-core@$AXE_VERSION"
+fi
+
 # Tests never read the developer's key file or database.
 export MIWELL_SECRET_KEY="${MIWELL_SECRET_KEY:-test-secret-key-not-for-production}"
 say "Running the tests${CI:+ (CI: PostgreSQL, Redis and Chromium are required)}"

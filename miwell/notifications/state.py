@@ -87,14 +87,18 @@ def _alert_signature(psychiatrist_id: int) -> tuple[int, int]:
         return service.alert_signature(s, psychiatrist_id)
 
 
-def _patient_signature(user: CurrentUser, patient_id: int) -> tuple[int, str]:
-    if not patient_id:
-        return (0, "")
+def _page_signature(user: CurrentUser, path: str) -> tuple:
+    """What the open page shows of entries, in a few numbers: every patient's on the dashboard
+    (an ordinary entry updates its row too), one patient's on their page, nothing elsewhere."""
     try:
         with Session(get_engine()) as s:
-            return wellbeing.live_signature(s, user, patient_id)
+            if path.rstrip("/") == "/psychiatrist":
+                return wellbeing.entries_signature(s, user.id)
+            if patient_id_in(path):
+                return wellbeing.live_signature(s, user, patient_id_in(path))
     except (AccountError, ValueError):
-        return (0, "")
+        pass
+    return ()
 
 
 def _session_is(token: str, user_id: int) -> bool:
@@ -174,9 +178,8 @@ class AlertState(AuthState):
             self._load_alerts(user)
             token, path = self._session_token(), self.router.url.path
             client = self.router.session.client_token
-        patient_id = patient_id_in(path)
         alerts = await asyncio.to_thread(_alert_signature, user.id)
-        entries = await asyncio.to_thread(_patient_signature, user, patient_id)
+        entries = await asyncio.to_thread(_page_signature, user, path)
         last_check = last_seen = time.monotonic()
         while True:
             await asyncio.sleep(POLL_SECONDS)
@@ -192,7 +195,7 @@ class AlertState(AuthState):
                 elif now - last_seen > DISCONNECTED_GRACE_SECONDS:
                     return
             new_alerts = await asyncio.to_thread(_alert_signature, user.id)
-            new_entries = await asyncio.to_thread(_patient_signature, user, patient_id)
+            new_entries = await asyncio.to_thread(_page_signature, user, path)
             if new_alerts == alerts and new_entries == entries:
                 continue
             async with self:

@@ -3,7 +3,18 @@
 import reflex as rx
 
 from miwell.ui.layout import error_callout, signed_in_page
-from miwell.ui.wellbeing import entry_body, minutes_slider, mood_chart, mood_picker, note_box, pixel_grid, replies_list, versions_list
+from miwell.ui.wellbeing import (
+    entry_body,
+    feeling_chips,
+    minutes_slider,
+    mood_chart,
+    mood_picker,
+    note_box,
+    pixel_grid,
+    replies_list,
+    versions_list,
+)
+from miwell.wellbeing.moods import FEELINGS
 from miwell.wellbeing.state import EntryRow, HistoryState
 
 
@@ -33,6 +44,29 @@ def _entry(e: EntryRow) -> rx.Component:
     )
 
 
+def _feeling_filter() -> rx.Component:
+    """Show only the days with one feeling: "when was I anxious?"."""
+
+    def chip(key: str, label: str) -> rx.Component:
+        on = HistoryState.feeling_filter == key
+        return rx.button(
+            label,
+            size="1",
+            radius="full",
+            variant=rx.cond(on, "solid", "outline"),
+            color_scheme=rx.cond(on, "teal", "gray"),
+            aria_pressed=rx.cond(on, "true", "false"),
+            on_click=HistoryState.set_feeling_filter(key),
+        )
+
+    return rx.vstack(
+        rx.text("Show only days when you felt:", size="2", color_scheme="gray"),
+        rx.flex(*[chip(f.key, f.label) for f in FEELINGS], wrap="wrap", gap="0.4em", id="feeling-filter"),
+        spacing="1",
+        width="100%",
+    )
+
+
 def _edit_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
@@ -40,6 +74,7 @@ def _edit_dialog() -> rx.Component:
             rx.dialog.description("The earlier version is kept, and your psychiatrist can see both.", size="2", margin_bottom="1em"),
             rx.vstack(
                 mood_picker(HistoryState.score, HistoryState.choose_mood, size="small"),
+                feeling_chips(HistoryState.feelings, HistoryState.toggle_feeling, id="edit-feelings"),
                 note_box(HistoryState.note, HistoryState.set_note, HistoryState.note_length, HistoryState.note_too_long, id="edit-note"),
                 minutes_slider(HistoryState.minutes, HistoryState.set_minutes, HistoryState.form_key, id="edit-minutes", label="Mindfulness minutes"),
                 error_callout(HistoryState.error, id="edit-error"),
@@ -86,12 +121,17 @@ def patient_history() -> rx.Component:
             HistoryState.loaded,
             rx.vstack(
                 mood_chart(HistoryState.figure, HistoryState.days, HistoryState.set_range),
-                pixel_grid(HistoryState.pixels, HistoryState.streak),
+                pixel_grid(HistoryState.pixels, HistoryState.streak, HistoryState.pick_day, HistoryState.picked_day),
                 rx.heading("Your entries", size="5", margin_top="0.5em"),
+                _feeling_filter(),
                 rx.cond(
                     HistoryState.entries.length() > 0,
                     rx.vstack(rx.foreach(HistoryState.entries, _entry), spacing="3", width="100%", id="entries"),
-                    rx.callout("No entries yet. Your first check-in on the Today page starts your history.", icon="info", width="100%"),
+                    rx.cond(
+                        HistoryState.feeling_filter != "",
+                        rx.callout("No entry has that feeling yet.", icon="info", width="100%"),
+                        rx.callout("No entries yet. Your first check-in on the Today page starts your history.", icon="info", width="100%"),
+                    ),
                 ),
                 rx.cond(
                     HistoryState.entries.length() < HistoryState.entry_total,

@@ -4,8 +4,8 @@ import reflex as rx
 
 from miwell.accounts.state import PatientHomeState
 from miwell.ui.layout import error_callout, signed_in_page
-from miwell.ui.wellbeing import minutes_slider, mood_picker, note_box
-from miwell.wellbeing.state import TodayState
+from miwell.ui.wellbeing import feeling_chips, minutes_slider, mood_picker, note_box
+from miwell.wellbeing.state import SAVE_BUTTON, TodayState
 from miwell.ui.appointments import PatientAppointmentsState, upcoming_appointments_card
 from miwell.scheduling.link_state import LinkRequestsState
 from miwell.ui.links import link_requests_card
@@ -14,6 +14,40 @@ CRISIS_LINE = (
     "Your psychiatrist has been told about today's entry. If you are in danger now, call 999 "
     "or go to A&E. You can also call Samaritans on 116 123, free, day or night."
 )
+
+
+def _status_line() -> rx.Component:
+    """Exactly one of: saved (until the next change), not saved yet, or what went wrong."""
+    return rx.box(
+        rx.match(
+            TodayState.status,
+            (
+                "saved",
+                rx.callout(
+                    rx.cond(TodayState.saved_at != "", "Saved at " + TodayState.saved_at + ". ", "Saved. ")
+                    + "You can change it until midnight.",
+                    icon="circle-check",
+                    color_scheme="green",
+                    size="1",
+                    id="saved-note",
+                ),
+            ),
+            (
+                "editing",
+                rx.text(
+                    rx.cond(TodayState.saved, "Changed, not saved yet: tap Save to update today's entry.", "Not saved yet: tap Save."),
+                    size="2",
+                    color_scheme="gray",
+                    id="unsaved-note",
+                ),
+            ),
+            ("error", error_callout(TodayState.error, id="entry-error")),
+            rx.text("Choose a face, then tap Save. The rest is optional.", size="2", color_scheme="gray", id="new-note"),
+        ),
+        rx.text("", id="save-entry-unsent", role="alert", display="none", color=rx.color("red", 11), weight="medium", size="2"),
+        aria_live="polite",
+        width="100%",
+    )
 
 
 def _check_in() -> rx.Component:
@@ -28,25 +62,23 @@ def _check_in() -> rx.Component:
                 wrap="wrap",
             ),
             mood_picker(TodayState.score, TodayState.choose_mood),
+            feeling_chips(TodayState.feelings, TodayState.toggle_feeling),
             note_box(TodayState.note, TodayState.set_note, TodayState.note_length, TodayState.note_too_long),
             minutes_slider(TodayState.minutes, TodayState.set_minutes, TodayState.form_key),
-            error_callout(TodayState.error, id="entry-error"),
-            rx.hstack(
-                rx.cond(
-                    TodayState.saved,
-                    rx.text("Saved for today. You can change it until midnight.", size="2", color_scheme="green", id="saved-note"),
-                    rx.text("One entry a day; saving again later updates it.", size="2", color_scheme="gray"),
-                ),
-                rx.button("Save", on_click=TodayState.save, size="3", id="save-entry"),
-                justify="between",
-                align="center",
-                width="100%",
-                wrap="wrap",
+            _status_line(),
+            rx.button(
+                rx.cond(TodayState.saved, "Save changes", "Save"),
+                on_click=[rx.call_script(f"window.miwellSave && window.miwellSave.sent('{SAVE_BUTTON}')"), TodayState.save],
+                size="3",
+                id=SAVE_BUTTON,
+                width=rx.breakpoints(initial="100%", sm="auto"),
+                disabled=TodayState.status == "saved",
+                align_self="end",
             ),
             spacing="4",
             width="100%",
         ),
-        size="3",
+        size=rx.breakpoints(initial="2", sm="3"),
         width="100%",
     )
 
@@ -94,14 +126,27 @@ def _message_card() -> rx.Component:
     )
 
 
+def _support() -> rx.Component:
+    """Tied to the saved entry: in full while it is what is on screen, as a link while editing."""
+    return rx.cond(
+        TodayState.saved_needs_support,
+        rx.cond(
+            TodayState.status == "saved",
+            rx.callout(CRISIS_LINE, icon="heart-handshake", color_scheme="iris", width="100%", id="support-callout"),
+            rx.el.details(
+                rx.el.summary(rx.text("Support for today's saved entry", size="2", weight="medium", as_="span"), style={"cursor": "pointer"}),
+                rx.text(CRISIS_LINE, size="2", margin_top="0.4em"),
+                id="support-link",
+            ),
+        ),
+    )
+
+
 def _after_saving() -> rx.Component:
     return rx.cond(
         TodayState.saved,
         rx.vstack(
-            rx.cond(
-                (TodayState.risk == "urgent") | (TodayState.risk == "watch"),
-                rx.callout(CRISIS_LINE, icon="heart-handshake", color_scheme="iris", width="100%", id="support-callout"),
-            ),
+            _support(),
             rx.grid(
                 rx.cond(TodayState.task.id > 0, _task_card()),
                 rx.cond(TodayState.message != "", _message_card()),

@@ -7,7 +7,7 @@ from miwell.ui.layout import signed_in_page
 from miwell.ui.links import link_requests_card
 from miwell.wellbeing.state import DashboardState, DashRow
 
-TREND_COLOURS = {"up": "green", "down": "red", "steady": "gray", "unknown": "gray"}
+TREND_COLOURS = {"drop": "red", "up": "green", "down": "red", "steady": "gray", "unknown": "gray"}
 
 
 def _week(cells: rx.Var) -> rx.Component:
@@ -24,16 +24,66 @@ def _week(cells: rx.Var) -> rx.Component:
     )
 
 
+def _trend(r: DashRow) -> rx.Component:
+    return rx.match(
+        r.trend,
+        ("drop", rx.text(r.trend_label, size="1", color_scheme="red", weight="bold", class_name="trend")),
+        *[(t, rx.text(r.trend_label, size="1", color_scheme=c, class_name="trend")) for t, c in TREND_COLOURS.items() if t != "drop"],
+        rx.text(r.trend_label, size="1", class_name="trend"),
+    )
+
+
+def _flag(r: DashRow) -> rx.Component:
+    return rx.cond(
+        r.alert == "urgent",
+        rx.badge("Urgent", color_scheme="red", variant="solid"),
+        rx.cond(r.assist, rx.badge("Needs assistance", color_scheme="amber", variant="solid")),
+    )
+
+
+def _card(r: DashRow) -> rx.Component:
+    """The same row as a card, for phones: nothing hidden off to the right."""
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.link(r.name, href="/psychiatrist/patients/" + r.id.to_string(), weight="bold", size="3"),
+                _flag(r),
+                spacing="2",
+                align="center",
+                wrap="wrap",
+            ),
+            rx.hstack(
+                rx.cond(
+                    r.emoji != "",
+                    rx.hstack(rx.text(r.emoji, aria_hidden="true", font_size="1.3em"), rx.text(r.label, weight="medium"), spacing="1", align="center"),
+                    rx.text("No entries yet", color_scheme="gray", size="2"),
+                ),
+                rx.text("· ", r.since, size="2", color_scheme="gray"),
+                spacing="2",
+                align="center",
+                wrap="wrap",
+            ),
+            rx.hstack(_week(r.week), _trend(r), spacing="3", align="center", wrap="wrap"),
+            rx.cond(
+                r.unreviewed > 0,
+                rx.link(r.unreviewed.to_string() + " to review", href="/psychiatrist/review", size="2"),
+                rx.text("Nothing to review", size="2", color_scheme="gray"),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        class_name="patient-card",
+        style=rx.cond(r.assist, {"background": rx.color("amber", 2)}, {}),
+    )
+
+
 def _row(r: DashRow) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.hstack(
                 rx.link(r.name, href="/psychiatrist/patients/" + r.id.to_string(), weight="medium"),
-                rx.cond(
-                    r.alert == "urgent",
-                    rx.badge("Urgent", color_scheme="red", variant="solid"),
-                    rx.cond(r.assist, rx.badge("Needs assistance", color_scheme="amber", variant="solid")),
-                ),
+                _flag(r),
                 spacing="2",
                 align="center",
                 wrap="wrap",
@@ -47,15 +97,7 @@ def _row(r: DashRow) -> rx.Component:
             )
         ),
         rx.table.cell(
-            rx.vstack(
-                _week(r.week),
-                rx.match(
-                    r.trend,
-                    *[(t, rx.text(r.trend_label, size="1", color_scheme=c)) for t, c in TREND_COLOURS.items()],
-                    rx.text(r.trend_label, size="1"),
-                ),
-                spacing="1",
-            )
+            rx.vstack(_week(r.week), _trend(r), spacing="1")
         ),
         rx.table.cell(r.since),
         rx.table.cell(rx.cond(r.unreviewed > 0, rx.badge(r.unreviewed.to_string(), variant="soft"), rx.text("—", color_scheme="gray"))),
@@ -88,7 +130,9 @@ def psychiatrist_home() -> rx.Component:
             DashboardState.loaded,
             rx.cond(
                 DashboardState.rows.length() > 0,
-                rx.table.root(
+                rx.fragment(
+                    rx.vstack(rx.foreach(DashboardState.rows, _card), spacing="3", width="100%", class_name="narrow-only", id="patient-cards"),
+                    rx.table.root(
                     rx.table.header(
                         rx.table.row(
                             *[
@@ -101,6 +145,8 @@ def psychiatrist_home() -> rx.Component:
                     variant="surface",
                     width="100%",
                     id="patients-table",
+                    class_name="wide-only",
+                    ),
                 ),
                 rx.callout("No patients are assigned to you yet. New patients are assigned automatically.", icon="info", width="100%"),
             ),

@@ -129,7 +129,7 @@ def _found() -> rx.Component:
         rx.heading(s.name, size="7", id="patient-name"),
         rx.grid(_contact(), _pins(), columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
         mood_chart(s.figure, s.days, s.set_range),
-        pixel_grid(s.pixels, s.streak),
+        pixel_grid(s.pixels, s.streak, s.pick_day, s.picked_day),
         rx.heading("Entries", size="5", margin_top="0.5em"),
         rx.cond(
             s.entries.length() > 0,

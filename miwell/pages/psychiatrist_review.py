@@ -1,9 +1,9 @@
-"""Entries the psychiatrist has not reviewed yet, oldest first: reply and mark reviewed."""
+"""Entries the psychiatrist has not reviewed yet, most urgent first, then oldest: reply and mark reviewed."""
 
 import reflex as rx
 
 from miwell.ui.layout import signed_in_page
-from miwell.ui.wellbeing import entry_body, reply_form
+from miwell.ui.wellbeing import entry_body, reply_form, risk_badge
 from miwell.wellbeing.state import FeedRow, ReviewState
 
 
@@ -12,12 +12,14 @@ def _item(i: FeedRow) -> rx.Component:
         rx.grid(
             rx.vstack(
                 rx.hstack(
+                    risk_badge(i.risk, routine=True),
                     rx.link(i.patient, href="/psychiatrist/patients/" + i.patient_id.to_string(), weight="bold", size="3"),
                     rx.cond(i.edited, rx.badge("Edited", variant="soft", color_scheme="gray")),
                     spacing="2",
                     align="center",
+                    wrap="wrap",
                 ),
-                entry_body(i),
+                entry_body(i, show_risk=False),
                 spacing="2",
                 width="100%",
             ),
@@ -40,6 +42,13 @@ def _item(i: FeedRow) -> rx.Component:
         ),
         width="100%",
         class_name="review-item",
+        data_level=i.risk,
+        style=rx.match(
+            i.risk,
+            ("urgent", {"borderLeft": f"6px solid {rx.color('red', 9)}"}),
+            ("watch", {"borderLeft": f"6px solid {rx.color('amber', 9)}"}),
+            {},
+        ),
     )
 
 
@@ -48,12 +57,30 @@ def psychiatrist_review() -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.heading("To review", size="7"),
-            rx.badge(ReviewState.total.to_string() + " unreviewed", variant="soft", size="3"),
+            rx.hstack(
+                rx.cond(
+                    ReviewState.urgent > 0,
+                    rx.badge(rx.icon("siren", size=14), ReviewState.urgent.to_string() + " urgent", color_scheme="red", variant="solid", size="3"),
+                ),
+                rx.cond(
+                    ReviewState.watch > 0,
+                    rx.badge(rx.icon("eye", size=14), ReviewState.watch.to_string() + " watch", color_scheme="amber", size="3"),
+                ),
+                rx.badge(ReviewState.total.to_string() + " unreviewed", variant="soft", size="3"),
+                spacing="2",
+                wrap="wrap",
+                id="review-counts",
+            ),
             justify="between",
             align="center",
             width="100%",
+            wrap="wrap",
         ),
-        rx.text("Your patients' entries you have not reviewed yet, oldest first. An edited entry comes back here.", color_scheme="gray"),
+        rx.text(
+            "Your patients' entries you have not reviewed yet: urgent first, then watch, then the rest, oldest first "
+            "within each. An edited entry comes back here.",
+            color_scheme="gray",
+        ),
         rx.cond(
             ReviewState.loaded,
             rx.cond(
@@ -63,7 +90,7 @@ def psychiatrist_review() -> rx.Component:
                     rx.cond(
                         ReviewState.items.length() < ReviewState.total,
                         rx.text(
-                            "Showing the oldest ",
+                            "Showing the first ",
                             ReviewState.items.length().to_string(),
                             ". Mark these reviewed to see the next ones.",
                             size="2",

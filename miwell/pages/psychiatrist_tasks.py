@@ -52,7 +52,7 @@ def _task_fields(title: rx.Var | str = "", description: rx.Var | str = "", minut
             spacing="3",
             width="100%",
         ),
-        rx.text("Low mood: Low, Sad, Angry · Middling: Okay, Uneasy · Good mood: Great, Good.", size="1", color_scheme="gray"),
+        rx.text("Low mood: Low, Sad, Awful · Middling: Okay, Uneasy · Good mood: Great, Good.", size="1", color_scheme="gray"),
     ]
 
 

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from miwell.scheduling.calendar_state import CalendarDialogState, CalendarState
+from miwell.scheduling.calendar_state import MoveDay, CalendarDialogState, CalendarState
 from miwell.scheduling.state import SELF_CLIENT
 from miwell.ui.calendar import calendar
 from miwell.ui.clinic import labelled, status_badge, swatch
@@ -30,6 +30,7 @@ def _doctor_chip(doctor: rx.Var) -> rx.Component:
     return rx.el.button(
         swatch(doctor["colour"], "0.8em"),
         rx.text(doctor["name"], size="2", weight="medium"),
+        rx.text(doctor["initials"], size="1", weight="bold", class_name="doctor-initials", style={"opacity": 0.75}),
         on_click=C.toggle_doctor(doctor["id"]),
         type="button",
         aria_pressed=rx.cond(chosen, "true", "false"),
@@ -207,13 +208,13 @@ def _booking_dialog() -> rx.Component:
         rx.dialog.content(
             rx.box(height="6px", background_color=D.booking_colour, border_radius="4px", margin_bottom="0.8em"),
             rx.dialog.title("Book an appointment"),
+            # The description is a <p>: only inline content may go in it (no <div>, no <p>).
             rx.dialog.description(
-                rx.vstack(
-                    rx.hstack(swatch(D.booking_colour), rx.text(D.booking_doctor, weight="bold"), align="center", spacing="2"),
-                    rx.text(D.booking_when, id="booking-when"),
-                    rx.text(D.booking_clinic, color_scheme="gray", size="2"),
-                    spacing="1",
-                ),
+                rx.el.span(swatch(D.booking_colour), rx.el.strong(D.booking_doctor), style={"display": "inline-flex", "gap": "0.5em", "alignItems": "center"}),
+                rx.el.br(),
+                rx.el.span(D.booking_when, id="booking-when"),
+                rx.el.br(),
+                rx.el.span(D.booking_clinic, style={"color": "var(--gray-11)", "fontSize": "0.9em"}),
                 margin_bottom="1em",
             ),
             _booking_form(),
@@ -250,29 +251,55 @@ def _history_item(item: rx.Var) -> rx.Component:
     )
 
 
+def _move_day(day: MoveDay) -> rx.Component:
+    return rx.vstack(
+        rx.text(day.label, size="2", weight="medium"),
+        rx.flex(
+            rx.foreach(
+                day.slots,
+                lambda slot: rx.button(
+                    slot["label"],
+                    size="1",
+                    variant="outline",
+                    on_click=D.move_to(slot["start"]),
+                    title=slot["clinic"],
+                    aria_label="Move to " + day.label + ", " + slot["label"] + ", " + slot["clinic"],
+                ),
+            ),
+            wrap="wrap",
+            gap="0.4em",
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
 def _move_section() -> rx.Component:
+    """Another doctor of the clinic, and a week of their free slots at a glance, in UK dates."""
     return rx.vstack(
         rx.text("Move to another free slot", weight="medium", size="3"),
+        labelled(
+            "Doctor",
+            "move-doctor",
+            rx.el.select(
+                rx.foreach(D.move_doctors, lambda d: rx.el.option(d["label"], value=d["id"])),
+                id="move-doctor",
+                value=D.move_doctor,
+                on_change=D.pick_move_doctor,
+                style=_SELECT_STYLE,
+            ),
+        ),
         rx.hstack(
-            rx.el.label("Day", html_for="move-day", style={"fontSize": "0.9em"}),
-            rx.input(type="date", id="move-day", value=D.move_day, on_change=D.pick_move_day, width="11em"),
+            rx.icon_button(rx.icon("chevron-left"), variant="soft", size="1", on_click=D.shift_move_window(-1), aria_label="The week before"),
+            rx.text(D.move_window, size="2", id="move-window"),
+            rx.icon_button(rx.icon("chevron-right"), variant="soft", size="1", on_click=D.shift_move_window(1), aria_label="The week after"),
             align="center",
             spacing="2",
         ),
         rx.cond(
-            D.move_slots.length() > 0,
-            rx.flex(
-                rx.foreach(
-                    D.move_slots,
-                    lambda slot: rx.button(
-                        slot["label"], size="1", variant="outline", on_click=D.move_to(slot["start"]), title=slot["clinic"]
-                    ),
-                ),
-                wrap="wrap",
-                gap="0.4em",
-                id="move-slots",
-            ),
-            rx.text("No free slot of this doctor on that day.", size="2", color_scheme="gray"),
+            D.move_days.length() > 0,
+            rx.vstack(rx.foreach(D.move_days, _move_day), spacing="3", width="100%", id="move-slots"),
+            rx.text("No free slot of this doctor in these seven days. Try the next week or another doctor.", size="2", color_scheme="gray"),
         ),
         spacing="2",
         width="100%",
@@ -315,9 +342,7 @@ def _details_dialog() -> rx.Component:
                 align="center",
                 spacing="3",
             ),
-            rx.dialog.description(
-                rx.text("Appointment details", size="2", color_scheme="gray"), margin_bottom="0.8em"
-            ),
+            rx.dialog.description("Appointment details", size="2", color="var(--gray-11)", margin_bottom="0.8em"),
             rx.vstack(
                 _detail("When", rx.text(d["when"], size="2", id="details-when")),
                 _detail("Doctor", rx.hstack(swatch(d["colour"]), rx.text(d["doctor"], size="2"), align="center", spacing="2")),
@@ -415,10 +440,16 @@ def staff_calendar() -> rx.Component:
             width="100%",
         ),
         rx.text(
-            "Dashed boxes are free slots: click one to book it. Click a booking to see it, change its status or move it. "
-            "Other desks' changes appear here by themselves.",
+            rx.cond(
+                C.shown.startswith("dayGridMonth"),
+                "The month shows bookings only: open a week or a day to see free slots and book. "
+                "Click a booking to see it, change its status or move it. Other desks' changes appear here by themselves.",
+                "Dashed boxes are free slots, marked with the doctor's initials (see the doctors above): click one to book it. "
+                "Click a booking to see it, change its status or move it. Other desks' changes appear here by themselves.",
+            ),
             size="1",
             color_scheme="gray",
+            id="calendar-footer",
         ),
         _booking_dialog(),
         _details_dialog(),

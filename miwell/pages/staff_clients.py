@@ -31,7 +31,9 @@ def _row(row: rx.Var) -> rx.Component:
                 rx.button("Edit", size="1", variant="soft", on_click=S.edit(row["id"])),
                 rx.button("Delete", size="1", variant="soft", color_scheme="red", on_click=S.delete(row["id"])),
                 spacing="1",
-            )
+                wrap="nowrap",
+            ),
+            white_space="nowrap",
         ),
     )
 

@@ -28,10 +28,12 @@ def _row(row: rx.Var) -> rx.Component:
         rx.table.cell(row["account_text"]),
         rx.table.cell(
             rx.hstack(
-                rx.button("Edit", size="1", variant="soft", on_click=S.edit(row["id"])),
-                rx.button("Delete", size="1", variant="soft", color_scheme="red", on_click=S.ask_delete(row["id"])),
+                rx.button("Edit", size="1", variant="soft", on_click=S.edit(row["id"]), aria_label="Edit " + row["name"]),
+                rx.button("Delete", size="1", variant="soft", color_scheme="red", on_click=S.ask_delete(row["id"]), aria_label="Delete " + row["name"]),
                 spacing="1",
-            )
+                wrap="nowrap",
+            ),
+            white_space="nowrap",
         ),
     )
 
@@ -41,16 +43,19 @@ def _list() -> rx.Component:
         search_box(S.search, S.set_search, "Search by name, email or phone", "patient-search"),
         rx.cond(
             S.rows.length() > 0,
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[rx.table.column_header_cell(h) for h in ("Patient", "Phone and email", "MiWell account", "")]
-                    )
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            *[rx.table.column_header_cell(h) for h in ("Patient", "Phone and email", "MiWell account", "")]
+                        )
+                    ),
+                    rx.table.body(rx.foreach(S.rows, _row)),
+                    variant="surface",
+                    width="100%",
+                    id="patients-table",
                 ),
-                rx.table.body(rx.foreach(S.rows, _row)),
-                variant="surface",
-                width="100%",
-                id="patients-table",
+                class_name="table-scroll",
             ),
             rx.callout(
                 rx.cond(S.search != "", "No patient matches that search.", "No patients yet. Add the first one."),

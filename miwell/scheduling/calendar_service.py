@@ -257,11 +257,11 @@ def calendar_events(
         appointments = len(records)
     free, free_note = 0, ""
     if shown.shows_free_slots:
-        doctors = dict(
-            session.exec(
-                select(Doctor.id, Doctor.colour).where(Doctor.organisation_id == organisation_id)
-            ).all()
-        )
+        rows = session.exec(
+            select(Doctor.id, Doctor.colour, Doctor.full_name).where(Doctor.organisation_id == organisation_id)
+        ).all()
+        doctors = {doctor_id: colour for doctor_id, colour, _ in rows}
+        names = {doctor_id: name for doctor_id, _, name in rows}
         wanted = [d for d in filters.doctor_ids if d in doctors] if filters.doctor_ids else list(doctors)
         if len(wanted) > MAX_FREE_SLOT_DOCTORS:
             free_note = f"Choose up to {MAX_FREE_SLOT_DOCTORS} doctors to see their free slots."
@@ -273,7 +273,7 @@ def calendar_events(
                 doctor: [(s.start, s.end) for s in offered.get(doctor, []) if filters.clinic_id in (None, s.clinic_id)]
                 for doctor in wanted
             }
-            free_events = free_slot_events(slots, doctors)
+            free_events = free_slot_events(slots, doctors, names)
             free = len(free_events)
             events += free_events
     return CalendarLoad(events, appointments, free, summarised, free_note)

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import asyncio
 import time
+import dataclasses
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,11 +39,12 @@ from miwell.accounts.state import AuthState, form_data, text_arg
 from miwell.db import get_engine, session_scope
 from miwell.scheduling import calendar_service, service
 from miwell.scheduling.calendar_service import Filters
-from miwell.scheduling.calendar_view import VisibleRange, visible_range
-from miwell.scheduling.formatting import clock, day_text
+from miwell.scheduling.calendar_view import VisibleRange, initials, visible_range
+from miwell.ids import as_id
+from miwell.scheduling.formatting import clock, day_text, short_date
 from miwell.scheduling.models import ClinicPatient
 from miwell.scheduling.service import SchedulingError
-from miwell.scheduling.state import ACTION_LABELS, SELF_CLIENT, _form, _run
+from miwell.scheduling.state import ACTION_LABELS, SELF_CLIENT, _form, _run, _today
 from miwell.scheduling.status import status_label
 from miwell.settings import get_settings
 
@@ -193,7 +195,7 @@ class CalendarState(AuthState):
             self.error = error
             return
         self.clinics = [{"id": str(c.id), "label": c.name, "timezone": c.timezone} for c in setup.clinics]
-        self.doctors = [{"id": str(d.id), "name": d.name, "colour": d.colour} for d in setup.doctors]
+        self.doctors = [{"id": str(d.id), "name": d.name, "colour": d.colour, "initials": initials(d.name)} for d in setup.doctors]
         # Filters kept from an earlier visit may name records deleted since.
         known = {d["id"] for d in self.doctors}
         self.doctor_ids = [d for d in self.doctor_ids if d in known]
@@ -332,6 +334,18 @@ def _choice_dicts(choices) -> list[dict[str, str]]:
     return [{"id": str(c.id), "label": c.label} for c in choices]
 
 
+MOVE_WINDOW_DAYS = 7
+MOVE_SLOTS_PER_DAY = 12
+
+
+@dataclasses.dataclass
+class MoveDay:
+    """One day of free slots offered for moving an appointment."""
+
+    label: str = ""
+    slots: list[dict[str, str]] = dataclasses.field(default_factory=list)
+
+
 class CalendarDialogState(AuthState):
     """Booking a free slot, and the details of an appointment (status, cancel, move)."""
 
@@ -358,10 +372,12 @@ class CalendarDialogState(AuthState):
     can_move: bool = False
     cancelling: bool = False
     details_error: str = ""
-    move_day: str = ""
-    move_slots: list[dict[str, str]] = []
+    move_day: str = ""  # the first day of the week of slots shown
+    move_doctor: str = ""
+    move_doctors: list[dict[str, str]] = []
+    move_days: list[MoveDay] = []
+    move_window: str = ""
     _appointment_id: int = 0
-    _move_doctor: int = 0
 
     async def _refresh_calendar(self, user: CurrentUser) -> None:
         calendar = await self.get_state(CalendarState)
@@ -519,25 +535,40 @@ class CalendarDialogState(AuthState):
         self.details["can_cancel"] = "yes" if "cancelled" in details.actions else ""
         if not self.move_day:
             self.move_day = details.starts_at.date().isoformat()
-        self._move_doctor = details.doctor_id
+        if not self.move_doctor:
+            self.move_doctor = str(details.doctor_id)
+        setup, _ = _run(lambda s: calendar_service.calendar_setup(s, user))
+        self.move_doctors = [{"id": str(d.id), "label": d.name} for d in (setup.doctors if setup else [])]
         self._load_move_slots(user)
         return ""
 
     def _load_move_slots(self, user: CurrentUser) -> None:
+        """A week of the chosen doctor's free slots from ``move_day``, by day, in the clinic's words."""
         if not self.can_move:
-            self.move_slots = []
+            self.move_days, self.move_window = [], ""
             return
-        day = date.fromisoformat(self.move_day)
-        slots, _ = _run(lambda s: service.day_slots(s, user, self._move_doctor, day))
-        self.move_slots = [
-            {"start": x.start.isoformat(), "label": f"{clock(x.start)}–{clock(x.end)}", "clinic": x.clinic} for x in slots or []
-        ]
+        first = date.fromisoformat(self.move_day)
+        last = first + timedelta(days=MOVE_WINDOW_DAYS - 1)
+        doctor = as_id(self.move_doctor)
+        if doctor is None or self.move_doctor not in {d["id"] for d in self.move_doctors}:
+            self.move_doctor = self.move_doctors[0]["id"] if self.move_doctors else ""
+            doctor = as_id(self.move_doctor)
+        offered, error = _run(lambda s: service.free_slots_between(s, user, first, last, doctor_id=doctor))
+        by_day: dict[date, list[dict[str, str]]] = {}
+        for slot in (offered or {}).get(doctor, []):  # type: ignore[arg-type]
+            by_day.setdefault(slot.start.date(), []).append(
+                {"start": slot.start.isoformat(), "label": f"{clock(slot.start)}–{clock(slot.end)}", "clinic": slot.clinic}
+            )
+        self.move_days = [MoveDay(day_text(d), slots[:MOVE_SLOTS_PER_DAY]) for d, slots in sorted(by_day.items())]
+        self.move_window = f"{short_date(first)} – {short_date(last)}"
+        if error:
+            self.details_error = error
 
     def _open_details(self, user: CurrentUser, raw_id: object):
         appointment_id = _int_or_none(raw_id)
         if appointment_id is None:
             return rx.toast.error("That appointment could not be read. Reload the page.")
-        self.move_day, self._move_doctor = "", 0
+        self.move_day, self.move_doctor = "", ""
         error = self._fill_details(user, appointment_id)
         if error:
             return rx.toast.error(error)
@@ -601,6 +632,30 @@ class CalendarDialogState(AuthState):
         self._load_move_slots(user)
 
     @rx.event
+    def shift_move_window(self, weeks: int):
+        """The week of slots before or after the one shown (never before today)."""
+        user = self._require(STAFF)
+        if user is None:
+            return self._turn_away(self._current_user())
+        step = 1 if weeks == 1 else -1 if weeks == -1 else 0
+        try:
+            first = date.fromisoformat(self.move_day) + timedelta(days=MOVE_WINDOW_DAYS * step)
+        except ValueError:
+            first = _today()
+        self.move_day = max(first, _today()).isoformat()
+        self._load_move_slots(user)
+
+    @rx.event
+    def pick_move_doctor(self, value: str):
+        user = self._require(STAFF)
+        if user is None:
+            return self._turn_away(self._current_user())
+        value = text_arg(value)
+        if value in {d["id"] for d in self.move_doctors}:
+            self.move_doctor = value
+        self._load_move_slots(user)
+
+    @rx.event
     async def move_to(self, start: str):
         user = self._require(STAFF)
         if user is None:
@@ -609,8 +664,8 @@ class CalendarDialogState(AuthState):
             new_start = datetime.fromisoformat(text_arg(start))
         except ValueError:
             return
-        appointment_id = self._appointment_id
-        _, error = _run(lambda s: service.reschedule(s, user, appointment_id, new_start))
+        appointment_id, doctor = self._appointment_id, as_id(self.move_doctor)
+        _, error = _run(lambda s: service.reschedule(s, user, appointment_id, new_start, doctor_id=doctor))
         self._fill_details(user, appointment_id)
         await self._refresh_calendar(user)
         self.details_error = error
@@ -618,4 +673,4 @@ class CalendarDialogState(AuthState):
             return rx.toast.success(f"Moved to {day_text(new_start.date())} at {clock(new_start)}.")
 
 
-__all__ = ["CALENDAR_PATH", "CalendarDialogState", "CalendarState"]
+__all__ = ["CALENDAR_PATH", "CalendarDialogState", "CalendarState", "MoveDay"]

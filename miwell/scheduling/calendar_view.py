@@ -38,6 +38,7 @@ __all__ = [
     "day_summary_events",
     "contrast_ratio",
     "free_slot_events",
+    "initials",
     "readable_text_colour",
     "shade",
     "tint",
@@ -203,32 +204,50 @@ def day_summary_events(counts: Iterable[DayCount]) -> list[dict[str, Any]]:
     return events
 
 
+_HONORIFICS = {"dr", "dr.", "prof", "prof.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "mx", "mx."}
+
+
+def initials(name: str) -> str:
+    """Two letters for a doctor's name, titles left out: "Dr Priya Shah" -> "PS"."""
+    words = [w for w in name.replace("-", " ").split() if w.lower() not in _HONORIFICS and w[:1].isalpha()]
+    if not words:
+        return "?"
+    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+    return letters.upper()
+
+
 def free_slot_events(
     slots_by_doctor: Mapping[int, Iterable[Slot | tuple[datetime, datetime]]],
     colours: Mapping[int, str],
+    names: Mapping[int, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """One light, outlined ``Free`` event per free slot, tinted with its doctor's colour.
+    """One light, outlined free-slot event per free slot, tinted with its doctor's colour.
 
-    The text is the doctor's colour, darkened just enough to read on the tint (WCAG AA,
-    4.5:1), so the slot still says whose it is; the component's stylesheet draws the dashed
-    outline in that text colour. Events are ordered by start, then doctor id.
+    Colour alone must not tell the doctors apart (WCAG 1.4.1): each slot reads "Free · PS",
+    the doctor's initials, and carries the full name for its tooltip. The text is the doctor's
+    colour, darkened just enough to read on the tint (WCAG AA, 4.5:1); the component's
+    stylesheet draws the dashed outline in that text colour. Events are ordered by start, then
+    doctor id.
     """
     events = []
+    names = names or {}
     for doctor_id, slots in slots_by_doctor.items():
         colour = _usable(colours.get(doctor_id))
         background = tint(colour, 0.1)
         text = _readable_on(background, colour)
+        name = names.get(doctor_id, "")
+        title = f"Free · {initials(name)}" if name else "Free"
         for start, end in slots:
             events.append(
                 {
                     "id": f"free-{doctor_id}-{start:%Y%m%dT%H%M}",
-                    "title": "Free",
+                    "title": title,
                     "start": _iso(start),
                     "end": _iso(end),
                     "color": background,
                     "contrastColor": text,
                     "className": "mw-free-slot",
-                    "extendedProps": {"kind": "free", "doctorId": doctor_id},
+                    "extendedProps": {"kind": "free", "doctorId": doctor_id, **({"doctorName": name} if name else {})},
                 }
             )
     events.sort(key=lambda event: (event["start"], event["extendedProps"]["doctorId"]))

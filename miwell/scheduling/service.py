@@ -1409,9 +1409,15 @@ def _note(raw: str) -> str:
 
 
 def reschedule(
-    session: Session, actor: CurrentUser, appointment_id: int, starts_at: datetime, now: datetime | None = None
+    session: Session,
+    actor: CurrentUser,
+    appointment_id: int,
+    starts_at: datetime,
+    now: datetime | None = None,
+    doctor_id: int | None = None,
 ) -> Appointment:
-    """Move an appointment to another free slot of its doctor, as one UPDATE of the same row.
+    """Move an appointment to another free slot, of its doctor or of ``doctor_id`` (another doctor
+    of the organisation), as one UPDATE of the same row.
 
     The row is never deleted or duplicated, so no outcome loses the appointment: either it moves
     or it stays where it was. The free-slot check gives a clear message; between that check and
@@ -1426,29 +1432,26 @@ def reschedule(
         raise SchedulingError(
             f"A {status_label(appointment.status)} appointment cannot be moved; book a new one instead."
         )
-    if starts_at == appointment.starts_at:
+    previous = _owned(session, Doctor, appointment.doctor_id, organisation_id)
+    doctor = previous if doctor_id in (None, previous.id) else _owned(session, Doctor, doctor_id, organisation_id)  # type: ignore[arg-type]
+    if starts_at == appointment.starts_at and doctor.id == previous.id:
         raise SchedulingError("The appointment is already at that time. Pick another free slot.")
-    doctor = _owned(session, Doctor, appointment.doctor_id, organisation_id)
     offered = next(
         (s for s in _offer(session, organisation_id, doctor.id, starts_at.date(), now) if s.start == starts_at), None  # type: ignore[arg-type]
     )
     if offered is None:
         raise SchedulingError(_not_offered_reason(session, organisation_id, doctor, starts_at, now))
     before = span_text(appointment.starts_at, appointment.ends_at)
+    moved = f"Moved from {before} to {span_text(offered.start, offered.end)}"
+    if doctor.id != previous.id:
+        moved += f", from {previous.full_name} to {doctor.full_name}"
     try:
         with session.begin_nested():
             appointment.starts_at, appointment.ends_at, appointment.clinic_id = offered.start, offered.end, offered.clinic_id
+            appointment.doctor_id = doctor.id  # type: ignore[assignment]
             session.add(appointment)
             session.flush()
-            session.add(
-                _history(
-                    appointment_id,
-                    appointment.status,
-                    appointment.status,
-                    actor,
-                    f"Moved from {before} to {span_text(offered.start, offered.end)}",
-                )
-            )
+            session.add(_history(appointment_id, appointment.status, appointment.status, actor, moved))
             session.flush()
     except IntegrityError:
         # The savepoint's rollback expired the row, so it reads back at its old time.

@@ -38,7 +38,7 @@ def _appointment(a: PatientAppointment) -> rx.Component:
             size="1",
             variant="soft",
             on_click=S.download(a.id),
-            aria_label="Add the appointment of " + a.day + " to your calendar",
+            aria_label="Add to calendar: the appointment of " + a.day,
         ),
         align="center",
         spacing="4",

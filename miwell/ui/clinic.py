@@ -71,12 +71,16 @@ def static_select_field(label: str, name: str, choices: list[str], default_value
 
 
 def swatch(colour: Any, size: str = "1em") -> rx.Component:
-    return rx.box(
-        width=size,
-        height=size,
-        border_radius="50%",
-        background_color=colour,
-        flex_shrink="0",
+    """A doctor's colour dot; a span, so it may sit inside a paragraph (dialog descriptions are <p>)."""
+    return rx.el.span(
+        style={
+            "display": "inline-block",
+            "width": size,
+            "height": size,
+            "borderRadius": "50%",
+            "backgroundColor": colour,
+            "flexShrink": "0",
+        },
         aria_hidden="true",
     )
 

@@ -7,6 +7,7 @@ from typing import Any, Callable
 import reflex as rx
 
 from miwell.accounts.state import AuthState
+from miwell.wellbeing.moods import MOODS
 from miwell.notifications.components import alert_banner
 from miwell.notifications.state import AlertState
 
@@ -30,10 +31,14 @@ NAV_LINKS: dict[str, list[tuple[str, str]]] = {
 }
 
 
+# The patient's bottom bar on a phone: (label, path, icon).
+PATIENT_TABS = [("Today", "/patient", "sun"), ("History", "/patient/history", "chart-line"), ("Account", "/account", "user-round")]
+
+
 def brand() -> rx.Component:
     return rx.link(
         rx.hstack(
-            rx.text("😶", font_size="1.6em", aria_hidden="true"),
+            rx.image(src="/favicon.svg", width="30px", height="30px", alt=""),
             rx.heading("MiWell", size="6", weight="bold"),
             align="center",
             spacing="2",
@@ -42,6 +47,7 @@ def brand() -> rx.Component:
         underline="none",
         color_scheme="gray",
         high_contrast=True,
+        aria_label="MiWell home",
     )
 
 
@@ -52,7 +58,14 @@ def _nav_links() -> rx.Component:
         rx.match(
             AuthState.user_role,
             *[
-                (role, rx.hstack(*[rx.link(label, href=href, weight="medium") for label, href in links], spacing="4"))
+                (
+                    role,
+                    rx.hstack(
+                        *[rx.link(label, href=href, weight="medium", white_space="nowrap") for label, href in links],
+                        spacing="4",
+                        wrap="nowrap",
+                    ),
+                )
                 for role, links in NAV_LINKS.items()
             ],
             rx.fragment(),
@@ -60,19 +73,60 @@ def _nav_links() -> rx.Component:
     )
 
 
+def _menu_items() -> rx.Component:
+    return rx.cond(
+        AuthState.practising,
+        rx.match(
+            AuthState.user_role,
+            *[
+                (role, rx.fragment(*[rx.menu.item(label, on_select=rx.redirect(href)) for label, href in links]))
+                for role, links in NAV_LINKS.items()
+            ],
+            rx.fragment(),
+        ),
+    )
+
+
+def _menu() -> rx.Component:
+    """Below the wide breakpoint the navigation folds into one menu button."""
+    return rx.menu.root(
+        rx.menu.trigger(rx.icon_button(rx.icon("menu"), variant="soft", size="3", aria_label="Menu", id="nav-menu")),
+        rx.menu.content(
+            rx.box(
+                rx.text(AuthState.user_name, weight="bold", size="2"),
+                rx.text(AuthState.role_label, size="1", color_scheme="gray"),
+                padding="0.4em 0.75em",
+            ),
+            _menu_items(),
+            rx.menu.separator(),
+            rx.cond(AuthState.practising, rx.menu.item("Your account", on_select=rx.redirect("/account"))),
+            rx.menu.item("Log out", on_select=AuthState.log_out, color="red"),
+            size="2",
+        ),
+    )
+
+
 def navbar() -> rx.Component:
+    wide = rx.breakpoints(initial="none", lg="flex")
+    narrow = rx.breakpoints(initial="flex", lg="none")
     return rx.box(
         rx.hstack(
-            rx.hstack(brand(), _nav_links(), spacing="6", align="center"),
+            rx.hstack(brand(), rx.box(_nav_links(), display=wide), spacing="6", align="center"),
             rx.hstack(
                 rx.vstack(
-                    rx.text(AuthState.user_name, weight="medium", size="2", id="nav-user-name"),
+                    rx.text(AuthState.user_name, weight="medium", size="2", id="nav-user-name", white_space="nowrap"),
                     rx.badge(AuthState.role_label, variant="soft", size="1"),
                     spacing="0",
                     align="end",
+                    display=rx.breakpoints(initial="none", sm="flex"),
                 ),
-                rx.cond(AuthState.practising, rx.link(rx.button("Account", variant="soft"), href="/account")),
-                rx.button("Log out", variant="outline", on_click=AuthState.log_out),
+                rx.hstack(
+                    rx.cond(AuthState.practising, rx.link(rx.button("Account", variant="soft"), href="/account")),
+                    rx.button("Log out", variant="outline", on_click=AuthState.log_out),
+                    spacing="3",
+                    display=wide,
+                ),
+                rx.box(_menu(), display=narrow),
                 spacing="3",
                 align="center",
             ),
@@ -81,15 +135,50 @@ def navbar() -> rx.Component:
             width="100%",
             max_width="1100px",
             margin="0 auto",
+            wrap="nowrap",
         ),
-        padding_x="1.5em",
-        padding_y="0.8em",
+        padding_x=rx.breakpoints(initial="0.9em", sm="1.5em"),
+        padding_y="0.6em",
         border_bottom=f"1px solid {rx.color('gray', 5)}",
         background_color=rx.color("gray", 1),
         position="sticky",
         top="0",
         z_index="10",
         width="100%",
+    )
+
+
+def patient_bottom_bar() -> rx.Component:
+    """The patient's pages on a phone: one thumb's reach, big targets, the page you are on marked."""
+    path = rx.State.router.page.path
+
+    def tab(label: str, href: str, icon: str) -> rx.Component:
+        here = (path == href) | (path == href + "/")
+        return rx.link(
+            rx.vstack(rx.icon(icon, size=22), rx.text(label, size="1", weight="medium"), spacing="1", align="center"),
+            href=href,
+            underline="none",
+            color_scheme=rx.cond(here, "teal", "gray"),
+            high_contrast=True,
+            aria_current=rx.cond(here, "page", "false"),
+            display="flex",
+            align_items="center",
+            justify_content="center",
+            flex="1",
+        )
+
+    return rx.cond(
+        (AuthState.user_role == "patient"),
+        rx.box(
+            rx.hstack(*[tab(*t) for t in PATIENT_TABS], width="100%", spacing="0"),
+            class_name="bottom-bar",
+            background_color=rx.color("gray", 1),
+            border_top=f"1px solid {rx.color('gray', 5)}",
+            box_shadow="0 -2px 10px rgba(15, 23, 42, 0.06)",
+            display=rx.breakpoints(initial="block", md="none"),
+            role="navigation",
+            aria_label="Patient pages",
+        ),
     )
 
 
@@ -114,7 +203,18 @@ def signed_in_page(route: str, title: str, role: str = "", on_load: Any = None) 
             return rx.box(
                 connection_marker(),
                 navbar(),
-                rx.box(alert_banner(), content(), max_width="1100px", margin="0 auto", padding="1.5em", width="100%"),
+                rx.el.main(
+                    rx.box(
+                        alert_banner(),
+                        content(),
+                        max_width="1100px",
+                        margin="0 auto",
+                        padding=rx.breakpoints(initial="1em", sm="1.5em"),
+                        width="100%",
+                    ),
+                    class_name=rx.cond(AuthState.user_role == "patient", "has-bottom-bar", ""),
+                ),
+                patient_bottom_bar() if role in ("patient", "") else rx.fragment(),
                 min_height="100vh",
                 background_color=rx.color("gray", 2),
             )
@@ -130,7 +230,7 @@ def public_page(content: rx.Component) -> rx.Component:
         connection_marker(),
         rx.vstack(
             rx.hstack(
-                rx.text("😀 🙂 😶 😕 😔 😢 😡", font_size="1.4em", aria_hidden="true"),
+                rx.text(" ".join(m.emoji for m in MOODS), font_size="1.4em", aria_hidden="true"),
                 justify="center",
                 width="100%",
             ),

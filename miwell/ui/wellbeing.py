@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import reflex as rx
 
-from miwell.wellbeing.moods import MINUTES_MAX, MINUTES_STEP, MOODS, NOTE_MAX
+from miwell.wellbeing.moods import FEELINGS, MINUTES_MAX, MINUTES_STEP, MOODS, NOTE_MAX
 
 RANGES = [("30", "30 days"), ("90", "90 days"), ("365", "A year")]
 
@@ -18,7 +18,16 @@ def mood_picker(selected: rx.Var, on_pick: Callable[[int], Any], size: str = "la
     def button(score: int, emoji: str, label: str, colour: str) -> rx.Component:
         chosen = selected == score
         return rx.el.button(
-            rx.el.span(emoji, aria_hidden="true", style={"fontSize": "2.6em" if big else "1.7em", "lineHeight": "1.1"}),
+            rx.el.span(
+                rx.icon("check", size=14, color="white"),
+                class_name="mood-check",
+                aria_hidden="true",
+                style={
+                    "position": "absolute", "top": "6px", "right": "6px", "width": "20px", "height": "20px",
+                    "borderRadius": "50%", "background": colour, "alignItems": "center", "justifyContent": "center",
+                },
+            ),
+            rx.el.span(emoji, aria_hidden="true", class_name="mood-face", style={"fontSize": "2.4em" if big else "1.7em", "lineHeight": "1.1"}),
             rx.el.span(label, style={"fontSize": "0.95em" if big else "0.8em", "fontWeight": 600}),
             type="button",
             aria_label=label,
@@ -27,10 +36,13 @@ def mood_picker(selected: rx.Var, on_pick: Callable[[int], Any], size: str = "la
             class_name="mood-button",
             style={
                 "display": "flex",
+                "position": "relative",
                 "flexDirection": "column",
                 "alignItems": "center",
                 "gap": "0.3em",
-                "padding": "0.8em 0.2em" if big else "0.5em 0.1em",
+                "minHeight": "44px",
+                "minWidth": "0",
+                "padding": "0.7em 0.1em" if big else "0.5em 0.1em",
                 "borderRadius": "14px",
                 "cursor": "pointer",
                 "width": "100%",
@@ -50,6 +62,53 @@ def mood_picker(selected: rx.Var, on_pick: Callable[[int], Any], size: str = "la
         width="100%",
         role="group",
         aria_label="How are you feeling today?",
+    )
+
+
+def feeling_chips(chosen: rx.Var, on_toggle: Callable[[str], Any], id: str = "feelings") -> rx.Component:
+    """Optional feelings, several at once: what kind of day it is, beside how good or bad."""
+
+    def chip(key: str, label: str) -> rx.Component:
+        on = chosen.contains(key)
+        return rx.el.button(
+            rx.cond(on, rx.icon("check", size=14), rx.fragment()),
+            label,
+            type="button",
+            aria_pressed=rx.cond(on, "true", "false"),
+            on_click=on_toggle(key),
+            class_name="feeling-chip",
+            style={
+                "display": "inline-flex",
+                "alignItems": "center",
+                "gap": "0.3em",
+                "minHeight": "44px",
+                "padding": "0.35em 0.9em",
+                "borderRadius": "999px",
+                "cursor": "pointer",
+                "fontSize": "0.9em",
+                "fontWeight": 500,
+                "color": rx.cond(on, rx.color("teal", 12), rx.color("gray", 12)),
+                "border": rx.cond(on, f"2px solid {rx.color('teal', 9)}", f"1px solid {rx.color('gray', 7)}"),
+                "background": rx.cond(on, rx.color("teal", 3), rx.color("gray", 1)),
+            },
+        )
+
+    # Folded by default so that a check-in stays two taps; open when some are chosen.
+    return rx.el.details(
+        rx.el.summary(
+            rx.text(
+                "Add feelings (optional)",
+                rx.cond(chosen.length() > 0, " · " + chosen.length().to_string() + " chosen", ""),
+                weight="medium",
+                size="2",
+                as_="span",
+            ),
+            style={"cursor": "pointer", "padding": "0.5em 0", "minHeight": "44px", "display": "flex", "alignItems": "center"},
+        ),
+        rx.flex(*[chip(f.key, f.label) for f in FEELINGS], wrap="wrap", gap="0.5em", role="group", aria_label="Feelings", padding_top="0.3em"),
+        open=chosen.length() > 0,
+        id=id,
+        style={"width": "100%"},
     )
 
 
@@ -147,8 +206,12 @@ def mood_chart(figure: rx.Var, days: rx.Var, on_range: Any, id: str = "mood-char
     )
 
 
-def pixel_grid(cells: rx.Var, streak: rx.Var) -> rx.Component:
-    """A year of days, a column per week; each square's colour is that day's mood."""
+def pixel_grid(cells: rx.Var, streak: rx.Var, on_pick: Any = None, picked: rx.Var | None = None) -> rx.Component:
+    """A year of days, a column per week; each square's colour is that day's mood.
+
+    On a phone the grid is wider than the screen; the page scrolls it to the recent weeks when it
+    opens (assets/miwell.js), and tapping a square names its day below the grid.
+    """
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -172,7 +235,10 @@ def pixel_grid(cells: rx.Var, streak: rx.Var) -> rx.Component:
                             title=c.title,
                             aria_label=c.title,
                             role=rx.cond(c.title != "", "img", "presentation"),
-                            style={"width": "14px", "height": "14px", "borderRadius": "3px", "background": c.colour},
+                            on_click=on_pick(c.title) if on_pick is not None else None,
+                            class_name="pixel-day",
+                            data_day=c.day,
+                            style={"width": "14px", "height": "14px", "borderRadius": "3px", "background": c.colour, "cursor": "pointer"},
                         ),
                     ),
                     style={
@@ -187,6 +253,17 @@ def pixel_grid(cells: rx.Var, streak: rx.Var) -> rx.Component:
                 overflow_x="auto",
                 width="100%",
                 padding_bottom="0.3em",
+                id="year-pixels-scroll",
+                tab_index=0,  # a scrolling region must be reachable by keyboard too
+                role="region",
+                aria_label="Year in pixels: a column per week, scroll for earlier weeks",
+            ),
+            rx.text(
+                rx.cond(picked != "", picked, "Tap a square to see its day.") if picked is not None else "",
+                size="2",
+                color_scheme="gray",
+                id="picked-day",
+                aria_live="polite",
             ),
             rx.hstack(
                 *[
@@ -220,12 +297,13 @@ def mood_face(emoji: rx.Var, label: rx.Var, colour: rx.Var, size: str = "1.8em")
     )
 
 
-def risk_badge(level: rx.Var) -> rx.Component:
+def risk_badge(level: rx.Var, routine: bool = False) -> rx.Component:
+    """The entry's level for clinicians; ``routine`` also labels the entries with no risk."""
     return rx.match(
         level,
-        ("urgent", rx.badge("Urgent", color_scheme="red", variant="solid")),
-        ("watch", rx.badge("Watch", color_scheme="amber", variant="soft")),
-        rx.fragment(),
+        ("urgent", rx.badge(rx.icon("siren", size=12), "Urgent", color_scheme="red", variant="solid", class_name="risk-level")),
+        ("watch", rx.badge(rx.icon("eye", size=12), "Watch", color_scheme="amber", variant="soft", class_name="risk-level")),
+        rx.badge("Routine", color_scheme="gray", variant="outline", class_name="risk-level") if routine else rx.fragment(),
     )
 
 
@@ -269,6 +347,7 @@ def versions_list(versions: rx.Var) -> rx.Component:
                         rx.hstack(
                             rx.text(v.emoji, aria_hidden="true"),
                             rx.text(v.label, weight="medium", size="2"),
+                            rx.cond(v.feelings != "", rx.text(v.feelings, size="1", color_scheme="gray")),
                             rx.text(v.minutes.to_string() + " min", size="1", color_scheme="gray"),
                             rx.text("saved ", v.saved, ", replaced ", v.replaced, size="1", color_scheme="gray"),
                             spacing="2",
@@ -308,6 +387,15 @@ def entry_body(e: rx.Var, show_risk: bool = True) -> rx.Component:
             spacing="3",
             align="center",
             wrap="wrap",
+        ),
+        rx.cond(
+            e.feelings.length() > 0,
+            rx.flex(
+                rx.foreach(e.feelings, lambda f: rx.badge(f, variant="soft", color_scheme="teal", radius="full")),
+                wrap="wrap",
+                gap="0.35em",
+                class_name="entry-feelings",
+            ),
         ),
         rx.cond(
             e.note != "",

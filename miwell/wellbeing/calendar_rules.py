@@ -16,13 +16,15 @@ from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, available_timezones
 
-Trend = Literal["up", "down", "steady", "unknown"]
+Trend = Literal["drop", "up", "down", "steady", "unknown"]
 
 TREND_WINDOW_DAYS = 7
 TREND_THRESHOLD = Fraction(1, 2)
 # With fewer entries than this in either week, one unusual day would decide
 # the trend on its own, so we say "unknown" rather than guess.
 TREND_MIN_DAYS = 3
+# A fall of this many points from the week's average to the latest entry is called out on its own.
+DROP_POINTS = 2
 
 # Names the tz database accepts that are not places: "localtime" would silently
 # use the server's zone, the others are build artefacts.
@@ -105,14 +107,36 @@ def _window_mean(scores_by_day: Mapping[date, int], first: date, last: date) -> 
     return Fraction(sum(scores), len(scores))
 
 
+def latest_drop(scores_by_day: Mapping[date, int], today: date) -> int:
+    """How far the latest entry of the last 7 days fell below the average of the 7 days before it.
+
+    0 when it did not fall (or there is nothing to compare with). A week of "Good" followed by
+    one "Awful" is a drop of about 5: the clinician must see that at once, whatever the weekly
+    averages say.
+    """
+    week = timedelta(days=TREND_WINDOW_DAYS)
+    recent = [day for day in scores_by_day if today - week < day <= today]
+    if not recent:
+        return 0
+    last = max(recent)
+    before = [score for day, score in scores_by_day.items() if last - week <= day < last]
+    if not before:
+        return 0
+    fall = Fraction(sum(before), len(before)) - scores_by_day[last]
+    return int(fall) if fall > 0 else 0  # whole points, rounded down: 1.9 is not yet a 2-point drop
+
+
 def trend(scores_by_day: Mapping[date, int], today: date) -> Trend:
-    """Compare the mean of the last 7 days (ending today) with the 7 before.
+    """"drop" when the latest entry is ``DROP_POINTS`` or more below the week before it;
+    otherwise compare the mean of the last 7 days (ending today) with the 7 before.
 
     "up" or "down" when the means differ by at least 0.5, "steady" when they
     are closer, "unknown" when either week has fewer than ``TREND_MIN_DAYS``
     entries. Exact fractions avoid a difference of exactly 0.5 landing on
     either side of the threshold through rounding.
     """
+    if latest_drop(scores_by_day, today) >= DROP_POINTS:
+        return "drop"
     week = timedelta(days=TREND_WINDOW_DAYS)
     recent_start = today - week + timedelta(days=1)
     recent = _window_mean(scores_by_day, recent_start, today)

@@ -126,13 +126,13 @@ def pixel_cells(pixels: Sequence[tuple[date, int | None]]) -> list[dict[str, str
     """
     if not pixels:
         return []
-    padding = [{"colour": "transparent", "title": ""} for _ in range(pixels[0][0].weekday())]
+    padding = [{"colour": "transparent", "title": "", "day": ""} for _ in range(pixels[0][0].weekday())]
     cells = []
     for day, score in pixels:
         when = day.strftime("%a %-d %b %Y")
         if score is None:
-            cells.append({"colour": EMPTY_COLOUR, "title": f"{when}: no entry"})
+            cells.append({"colour": EMPTY_COLOUR, "title": f"{when}: no entry", "day": day.isoformat()})
         else:
             mood = mood_by_score(score)
-            cells.append({"colour": mood.colour, "title": f"{when}: {mood.emoji} {mood.label}"})
+            cells.append({"colour": mood.colour, "title": f"{when}: {mood.emoji} {mood.label}", "day": day.isoformat()})
     return padding + cells

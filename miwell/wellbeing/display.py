@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from miwell.settings import get_settings
-from miwell.wellbeing.moods import mood_by_score
+from miwell.wellbeing.moods import FEELING_LABELS, mood_by_score
 
-TREND_LABELS = {"up": "↗ Improving", "down": "↘ Worsening", "steady": "→ Steady", "unknown": "· Too few entries"}
+TREND_LABELS = {
+    "drop": "⬇ Sharp drop",
+    "up": "↗ Improving",
+    "down": "↘ Worsening",
+    "steady": "→ Steady",
+    "unknown": "· Too few entries",
+}
 LEVEL_LABELS = {"urgent": "Urgent", "watch": "Watch", "none": ""}
 
 
@@ -52,3 +59,14 @@ def days_ago_label(days: int | None) -> str:
     if days == 1:
         return "Yesterday"
     return f"{days} days ago"
+
+
+def clock_label(moment: datetime | None, timezone: str | None = None) -> str:
+    """The time of day of a moment in the reader's zone, like 14:05."""
+    if moment is None:
+        return ""
+    return moment.astimezone(ZoneInfo(timezone or get_settings().default_timezone)).strftime("%H:%M")
+
+
+def feelings_label(feelings: Iterable[str]) -> str:
+    return ", ".join(FEELING_LABELS.get(f, f) for f in feelings)

@@ -82,7 +82,33 @@ MESSAGES: tuple[str, ...] = (
     "Tomorrow is a fresh page, and today still has room for a kind moment.",
     "Try being curious about your feelings rather than judging them. Curiosity is often gentler.",
     "Just by being here, you're doing something for yourself.",
+    # 66 onwards: for the moment right after an entry that told the patient's psychiatrist.
+    "Thank you for telling us. Your psychiatrist has been told, and you don't have to go through this alone.",
+    "What you wrote matters. Your psychiatrist knows, and the people below can talk with you now, day or night.",
+    "Writing this down was a way of reaching out. Your psychiatrist has been told, and help is one call away.",
+    "For now, just the next few minutes. If you can, call one of the numbers below or someone you trust.",
+    "You deserve support right now, and your psychiatrist has seen today's entry. If you are in danger, call 999.",
 )
+
+# Messages that fit a hard moment: after an entry that raised an alert (watch or urgent). Short,
+# warm, and pointing to the support on screen and to the psychiatrist having been told.
+HARD_MOMENT: tuple[int, ...] = (66, 67, 68, 69, 70)
+# Messages that are safe and kind on a low day (Low, Sad or Awful): nothing that asks for energy,
+# cheer or comparison ("think of one thing that went well", "mixed feelings are normal").
+LOW_MOOD: tuple[int, ...] = (
+    0, 1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15, 18, 19, 20, 21, 22, 23, 24, 26, 28, 29, 30, 31, 33, 35, 36,
+    38, 42, 43, 44, 45, 49, 51, 56, 59, 60, 61, 62, 65,
+)
+EVERYDAY: tuple[int, ...] = tuple(range(66))
+
+
+def pool_for(score: int, risk_level: str) -> tuple[int, ...]:
+    """Which messages may be shown after an entry with this mood and risk."""
+    if risk_level in ("watch", "urgent"):
+        return HARD_MOMENT
+    if score <= 3:
+        return LOW_MOOD
+    return EVERYDAY
 
 
 def _daily_seed(day: date, patient_id: int) -> int:
@@ -92,18 +118,20 @@ def _daily_seed(day: date, patient_id: int) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
-def choose_message(day: date, patient_id: int, recent_indices: Sequence[int]) -> int:
+def choose_message(
+    day: date, patient_id: int, recent_indices: Sequence[int], pool: Sequence[int] | None = None
+) -> int:
     """Return the index into ``MESSAGES`` of the message to show ``patient_id`` on ``day``.
 
-    ``recent_indices`` are the indices shown in the last 30 days, most recent
-    first. The result is deterministic for given inputs and never one of
-    ``recent_indices`` while any other message is available. If every message
-    is excluded, the least recently shown one is returned. Indices outside
-    ``MESSAGES`` (say, from a longer list in the past) are ignored.
+    ``pool`` limits the choice (see ``pool_for``); by default every everyday message may be
+    chosen. ``recent_indices`` are the indices shown in the last 30 days, most recent first.
+    The result is deterministic for given inputs and never one of ``recent_indices`` while any
+    other message of the pool is available. If every message is excluded, the least recently
+    shown one is returned. Indices outside ``MESSAGES`` or the pool are ignored.
     """
-    count = len(MESSAGES)
-    excluded = {i for i in recent_indices if 0 <= i < count}
-    allowed = [i for i in range(count) if i not in excluded]
+    candidates = [i for i in (EVERYDAY if pool is None else pool) if 0 <= i < len(MESSAGES)]
+    excluded = set(recent_indices)
+    allowed = [i for i in candidates if i not in excluded]
     if allowed:
         return allowed[_daily_seed(day, patient_id) % len(allowed)]
 
@@ -111,6 +139,6 @@ def choose_message(day: date, patient_id: int, recent_indices: Sequence[int]) ->
     # showing is furthest down the most-recent-first list.
     last_seen: dict[int, int] = {}
     for position, index in enumerate(recent_indices):
-        if 0 <= index < count:
+        if index in candidates:
             last_seen.setdefault(index, position)
     return max(last_seen, key=lambda i: last_seen[i])

@@ -16,7 +16,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
 from miwell.timeutil import utcnow
-from miwell.wellbeing.moods import MAX_SCORE, MIN_SCORE, MINUTES_MAX, MINUTES_STEP, NOTE_MAX
+from miwell.wellbeing.moods import FEELING_KEYS, MAX_SCORE, MIN_SCORE, MINUTES_MAX, MINUTES_STEP, NOTE_MAX
 from miwell.wellbeing.risk import LEVELS
 
 REPLY_MAX = 280
@@ -69,6 +69,21 @@ class MoodEntry(SQLModel, table=True):
     reviewed_by: Optional[int] = Field(default=None, sa_column=_psychiatrist_fk())
 
 
+_feelings = ", ".join(f"'{key}'" for key in FEELING_KEYS)
+
+
+class MoodEntryFeeling(SQLModel, table=True):
+    """A feeling the patient added to an entry (anxious, lonely, hopeful...): several per entry."""
+
+    __tablename__ = "mood_entry_feelings"
+    __table_args__ = (CheckConstraint(f"feeling IN ({_feelings})", name="ck_mood_entry_feelings_feeling"),)
+
+    entry_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("mood_entries.id", ondelete="CASCADE"), primary_key=True, nullable=False)
+    )
+    feeling: str = Field(primary_key=True, max_length=20)
+
+
 class MoodEntryVersion(SQLModel, table=True):
     """An earlier state of an entry, kept when the patient changes it."""
 
@@ -86,6 +101,8 @@ class MoodEntryVersion(SQLModel, table=True):
     score: int
     note: str = Field(default="", max_length=NOTE_MAX)
     minutes: int = Field(default=0)
+    # The feelings as they were, comma-separated: a snapshot for the history, never queried.
+    feelings: str = Field(default="", max_length=200)
     saved_at: datetime
     replaced_at: datetime = Field(default_factory=utcnow)
 

@@ -43,14 +43,14 @@ MOODS: tuple[Mood, ...] = (
     Mood(4, "😕", "Uneasy", "#f6d44b"),
     Mood(3, "😔", "Low", "#fdae61"),
     Mood(2, "😢", "Sad", "#f46d43"),
-    Mood(1, "😡", "Angry", "#d73027"),
+    Mood(1, "😫", "Awful", "#d73027"),
 )
 
 _BY_SCORE: dict[int, Mood] = {mood.score: mood for mood in MOODS}
 
 
 def _is_score(value: object) -> bool:
-    # bool is a subclass of int; True must not sneak through as "Angry (1)".
+    # bool is a subclass of int; True must not sneak through as "Awful (1)".
     return isinstance(value, int) and not isinstance(value, bool) and value in _BY_SCORE
 
 
@@ -69,6 +69,54 @@ def mood_band(score: int) -> Band:
     if mood.score <= 5:
         return "mid"
     return "high"
+
+
+@dataclass(frozen=True)
+class Feeling:
+    """A feeling a patient may add to the day's mood: what kind of good or bad day it is."""
+
+    key: str
+    label: str
+
+
+# The scale says how good or bad a day is; feelings say what it is like. Keys are stored: append
+# new ones, never rename (the schema's CHECK lists them too).
+FEELINGS: tuple[Feeling, ...] = (
+    Feeling("anxious", "Anxious"),
+    Feeling("angry", "Angry"),
+    Feeling("lonely", "Lonely"),
+    Feeling("tired", "Tired"),
+    Feeling("stressed", "Stressed"),
+    Feeling("overwhelmed", "Overwhelmed"),
+    Feeling("numb", "Numb"),
+    Feeling("irritable", "Irritable"),
+    Feeling("calm", "Calm"),
+    Feeling("hopeful", "Hopeful"),
+    Feeling("grateful", "Grateful"),
+    Feeling("proud", "Proud"),
+)
+FEELING_KEYS: tuple[str, ...] = tuple(f.key for f in FEELINGS)
+FEELING_LABELS: dict[str, str] = {f.key: f.label for f in FEELINGS}
+FEELINGS_MAX = 6
+
+
+def validate_feelings(raw: object) -> tuple[str, ...]:
+    """Known feeling keys, each once, in the scale's order; ValueError for anything else."""
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        raw = [part for part in raw.split(",") if part.strip()]
+    if not isinstance(raw, (list, tuple, set, frozenset)):
+        raise ValueError("Your feelings could not be read. Please choose them again.")
+    chosen = set()
+    for item in raw:
+        key = item.strip().lower() if isinstance(item, str) else None
+        if key not in FEELING_LABELS:
+            raise ValueError("Please choose feelings from the list.")
+        chosen.add(key)
+    if len(chosen) > FEELINGS_MAX:
+        raise ValueError(f"Please choose at most {FEELINGS_MAX} feelings.")
+    return tuple(k for k in FEELING_KEYS if k in chosen)
 
 
 def validate_entry(

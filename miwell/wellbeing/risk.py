@@ -3,7 +3,7 @@
 Three levels, in increasing order of concern:
 
 * ``"urgent"`` -- the note speaks of suicide or self-harm (see ``RISK_PHRASES``);
-* ``"watch"``  -- the mood is Sad or Angry (2 or less), or the mood has been 3 or
+* ``"watch"``  -- the mood is Sad or Awful (2 or less), or the mood has been 3 or
   less today and on each of the two previous days;
 * ``"none"``   -- anything else.
 
@@ -198,7 +198,7 @@ def raises_alert(old: RiskAssessment | None, new: RiskAssessment) -> bool:
     again, while fixing a typo on an already-alerted entry does not.
 
     Reasons are compared as text, so any change in the mood reason counts as
-    new, including an edit from Angry (1) to Sad (2). That errs on the side
+    new, including an edit from Awful (1) to Sad (2). That errs on the side
     of telling the clinician, which is the safer failure.
     """
     if new.level == "none":

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, exists, func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, select
 
 from miwell.accounts.models import PatientProfile, User
 from miwell.accounts.rules import Role, display_phone
@@ -40,6 +40,7 @@ from miwell.wellbeing.models import (
     DailySuggestion,
     EntryReply,
     MoodEntry,
+    MoodEntryFeeling,
     MoodEntryVersion,
     RiskAlert,
     TaskPin,
@@ -80,6 +81,7 @@ class EntryView:
     created_at: datetime
     updated_at: datetime
     reviewed: bool
+    feelings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ class VersionView:
     minutes: int
     saved_at: datetime
     replaced_at: datetime
+    feelings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,9 +153,38 @@ class HistoryView:
     entry_total: int
 
 
-def _entry_view(e: MoodEntry) -> EntryView:
+def _entry_view(e: MoodEntry, feelings: tuple[str, ...] = ()) -> EntryView:
     assert e.id is not None
-    return EntryView(e.id, e.day, e.score, e.note, e.minutes, e.risk_level, e.created_at, e.updated_at, e.reviewed_at is not None)
+    return EntryView(
+        e.id, e.day, e.score, e.note, e.minutes, e.risk_level, e.created_at, e.updated_at, e.reviewed_at is not None, feelings
+    )
+
+
+def _feelings_of(session: Session, entry_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """The feelings of some entries, in the scale's order; one query."""
+    found: dict[int, set[str]] = defaultdict(set)
+    if entry_ids:
+        for entry_id, feeling in session.exec(
+            select(MoodEntryFeeling.entry_id, MoodEntryFeeling.feeling).where(MoodEntryFeeling.entry_id.in_(entry_ids))
+        ).all():
+            found[entry_id].add(feeling)
+    return {entry_id: tuple(k for k in moods.FEELING_KEYS if k in chosen) for entry_id, chosen in found.items()}
+
+
+def _set_feelings(session: Session, entry_id: int, feelings: tuple[str, ...]) -> None:
+    session.exec(delete(MoodEntryFeeling).where(MoodEntryFeeling.entry_id == entry_id))
+    session.add_all(MoodEntryFeeling(entry_id=entry_id, feeling=f) for f in feelings)
+    session.flush()
+
+
+def _clean_feelings(raw: object) -> tuple[str, ...] | None:
+    """None leaves an entry's feelings as they are (a caller that does not send them)."""
+    if raw is None:
+        return None
+    try:
+        return moods.validate_feelings(raw)
+    except ValueError as exc:
+        raise WellbeingError(str(exc)) from None
 
 
 def _task_view(t: WellbeingTask, pinned: bool = False) -> TaskView:
@@ -209,21 +241,34 @@ def _assess_and_alert(
     return assessment, alerted
 
 
-def _change_entry(session: Session, entry: MoodEntry, score: int, note: str, minutes: int, now: datetime) -> bool:
+def _change_entry(
+    session: Session,
+    entry: MoodEntry,
+    score: int,
+    note: str,
+    minutes: int,
+    now: datetime,
+    feelings: tuple[str, ...] | None = None,
+) -> bool:
     """Apply new values, keeping the old ones as a version. False when nothing changed."""
-    if (entry.score, entry.note, entry.minutes) == (score, note, minutes):
-        return False
     assert entry.id is not None
+    old_feelings = _feelings_of(session, [entry.id]).get(entry.id, ())
+    new_feelings = old_feelings if feelings is None else feelings
+    if (entry.score, entry.note, entry.minutes, old_feelings) == (score, note, minutes, new_feelings):
+        return False
     session.add(
         MoodEntryVersion(
             entry_id=entry.id,
             score=entry.score,
             note=entry.note,
             minutes=entry.minutes,
+            feelings=",".join(old_feelings),
             saved_at=entry.updated_at,
             replaced_at=now,
         )
     )
+    if new_feelings != old_feelings:
+        _set_feelings(session, entry.id, new_feelings)
     entry.score, entry.note, entry.minutes = score, note, minutes
     entry.updated_at = now
     # A changed entry is news to the psychiatrist, so it goes back into their review feed.
@@ -246,11 +291,21 @@ def _insert_or_get(session: Session, entry: MoodEntry) -> bool:
 
 
 def save_today(
-    session: Session, actor: CurrentUser, score: object, note: object, minutes: object, now: datetime | None = None
+    session: Session,
+    actor: CurrentUser,
+    score: object,
+    note: object,
+    minutes: object,
+    now: datetime | None = None,
+    feelings: object = None,
 ) -> SaveResult:
-    """The patient's entry for their own today: created on the first save, updated after."""
+    """The patient's entry for their own today: created on the first save, updated after.
+
+    ``feelings`` (optional) replaces the entry's feelings; None keeps them as they are.
+    """
     profile = require_patient(session, actor)
     score, note, minutes = _clean_entry(score, note, minutes)
+    chosen = _clean_feelings(feelings)
     now = now or utcnow()
     day = local_today(profile, now)
     entry = _entry_on(session, profile.user_id, day)
@@ -261,13 +316,16 @@ def save_today(
         )
         created = _insert_or_get(session, fresh)
         entry = fresh if created else _entry_on(session, profile.user_id, day)
-        assert entry is not None
+        assert entry is not None and entry.id is not None
+        if created and chosen:
+            _set_feelings(session, entry.id, chosen)
     previous = None if created else _assessment_of(entry)
     if not created:
-        _change_entry(session, entry, score, note, minutes, now)
+        _change_entry(session, entry, score, note, minutes, now, chosen)
     assessment, alerted = _assess_and_alert(session, entry, previous, now)
-    task, message = _suggest(session, profile, day, score)
-    return SaveResult(_entry_view(entry), created, assessment, alerted, task, message)
+    task, message = _suggest(session, profile, day, score, assessment.level)
+    feelings_now = _feelings_of(session, [entry.id]).get(entry.id, ())  # type: ignore[list-item, arg-type]
+    return SaveResult(_entry_view(entry, feelings_now), created, assessment, alerted, task, message)
 
 
 def _own_entry(session: Session, actor: CurrentUser, entry_id: object) -> tuple[PatientProfile, MoodEntry]:
@@ -279,7 +337,8 @@ def _own_entry(session: Session, actor: CurrentUser, entry_id: object) -> tuple[
 
 
 def get_own_entry(session: Session, actor: CurrentUser, entry_id: object) -> EntryView:
-    return _entry_view(_own_entry(session, actor, entry_id)[1])
+    entry = _own_entry(session, actor, entry_id)[1]
+    return _entry_view(entry, _feelings_of(session, [entry.id]).get(entry.id, ()))  # type: ignore[list-item, arg-type]
 
 
 def edit_entry(
@@ -290,18 +349,21 @@ def edit_entry(
     note: object,
     minutes: object,
     now: datetime | None = None,
+    feelings: object = None,
 ) -> SaveResult:
     """Change one of the patient's own entries, of any day; the old values become a version."""
     profile, entry = _own_entry(session, actor, entry_id)
     score, note, minutes = _clean_entry(score, note, minutes)
+    chosen = _clean_feelings(feelings)
     now = now or utcnow()
     previous = _assessment_of(entry)
-    if _change_entry(session, entry, score, note, minutes, now):
+    if _change_entry(session, entry, score, note, minutes, now, chosen):
         assessment, alerted = _assess_and_alert(session, entry, previous, now)
     else:
         assessment, alerted = previous, False
     task, message = _suggestion_of(session, profile, entry.day)
-    return SaveResult(_entry_view(entry), False, assessment, alerted, task, message)
+    feelings_now = _feelings_of(session, [entry.id]).get(entry.id, ())  # type: ignore[list-item, arg-type]
+    return SaveResult(_entry_view(entry, feelings_now), False, assessment, alerted, task, message)
 
 
 def delete_entry(session: Session, actor: CurrentUser, entry_id: object) -> None:
@@ -326,8 +388,14 @@ def _pinned_ids(session: Session, patient_id: int) -> list[int]:
     )
 
 
-def _suggest(session: Session, profile: PatientProfile, day: date, score: int) -> tuple[TaskView | None, str]:
-    """Choose and record the day's task and message; choosing again the same day is stable."""
+def _suggest(
+    session: Session, profile: PatientProfile, day: date, score: int, risk_level: str = "none"
+) -> tuple[TaskView | None, str]:
+    """Choose and record the day's task and message; choosing again the same day is stable.
+
+    After an entry that alerted the psychiatrist (watch or urgent) both are chosen for that
+    moment: a short grounding task and a message that points to support, never a cheerful one.
+    """
     patient_id = profile.user_id
     earlier = session.exec(
         select(DailySuggestion.day, DailySuggestion.task_id, DailySuggestion.message_index)
@@ -350,8 +418,9 @@ def _suggest(session: Session, profile: PatientProfile, day: date, score: int) -
     library = session.exec(select(WellbeingTask).where(WellbeingTask.retired.is_(False))).all()
     pinned = _pinned_ids(session, patient_id)
     options = [TaskOption(t.id, t.title, t.minutes, t.band) for t in library if t.id is not None]  # type: ignore[arg-type]
-    chosen = choose_task(options, score, list(practice), shown_tasks, pinned)
-    message_index = messages.choose_message(day, patient_id, recent_messages)
+    hard_moment = risk_level in ("watch", "urgent")
+    chosen = choose_task(options, score, list(practice), shown_tasks, pinned, hard_moment=hard_moment)
+    message_index = messages.choose_message(day, patient_id, recent_messages, messages.pool_for(score, risk_level))
 
     row = session.get(DailySuggestion, (patient_id, day))
     if row is None:
@@ -385,7 +454,8 @@ def today(session: Session, actor: CurrentUser, now: datetime | None = None) -> 
     entry = _entry_on(session, profile.user_id, day)
     task, message = _suggestion_of(session, profile, day) if entry else (None, "")
     streak = calendar_rules.streak(_entry_days(session, profile.user_id), day)
-    return TodayView(day, _entry_view(entry) if entry else None, task, message, streak)
+    view = _entry_view(entry, _feelings_of(session, [entry.id]).get(entry.id, ())) if entry and entry.id else None
+    return TodayView(day, view, task, message, streak)
 
 
 # --- history, for the patient and their psychiatrist -----------------------------------------------
@@ -413,7 +483,9 @@ def _replies_and_versions(
         .where(MoodEntryVersion.entry_id.in_(entry_ids))
         .order_by(MoodEntryVersion.replaced_at.desc(), MoodEntryVersion.id.desc())
     ).all():
-        versions[v.entry_id].append(VersionView(v.score, v.note, v.minutes, v.saved_at, v.replaced_at))
+        versions[v.entry_id].append(
+            VersionView(v.score, v.note, v.minutes, v.saved_at, v.replaced_at, tuple(f for f in v.feelings.split(",") if f))
+        )
     return replies, versions
 
 
@@ -424,11 +496,17 @@ def history(
     days: int = 30,
     entry_limit: int = 30,
     now: datetime | None = None,
+    feeling: str = "",
 ) -> HistoryView:
-    """Chart points, a year of pixels, the streak and the latest entries with replies and versions."""
+    """Chart points, a year of pixels, the streak and the latest entries with replies and versions.
+
+    ``feeling`` limits the listed entries (not the chart) to those the patient tagged with it.
+    """
     profile = readable_patient(session, actor, patient_id)
     if days not in HISTORY_RANGES:
         raise WellbeingError("Please choose 30, 90 or 365 days.")
+    if feeling and feeling not in moods.FEELING_LABELS:
+        raise WellbeingError("Please choose a feeling from the list.")
     entry_limit = max(1, min(int(entry_limit), PIXEL_DAYS))
     today_ = local_today(profile, now)
     reach = max(days + 6, PIXEL_DAYS)  # six days before the range feed its first 7-day average
@@ -441,13 +519,17 @@ def history(
     points = tuple((d, s, m) for d, s, m in rows if d >= first_point)
     pixels = tuple(calendar_rules.year_in_pixels([(d, s) for d, s, _ in rows], today_, PIXEL_DAYS))
 
-    entries = session.exec(
-        select(MoodEntry).where(MoodEntry.patient_id == profile.user_id).order_by(MoodEntry.day.desc()).limit(entry_limit)
-    ).all()
-    total = session.exec(select(func.count(MoodEntry.id)).where(MoodEntry.patient_id == profile.user_id)).one()
-    replies, versions = _replies_and_versions(session, [e.id for e in entries if e.id is not None])
+    listed = MoodEntry.patient_id == profile.user_id
+    if feeling:
+        tagged = select(MoodEntryFeeling.entry_id).where(MoodEntryFeeling.feeling == feeling)
+        listed = listed & MoodEntry.id.in_(tagged)
+    entries = session.exec(select(MoodEntry).where(listed).order_by(MoodEntry.day.desc()).limit(entry_limit)).all()
+    total = session.exec(select(func.count(MoodEntry.id)).where(listed)).one()
+    ids = [e.id for e in entries if e.id is not None]
+    replies, versions = _replies_and_versions(session, ids)
+    feelings = _feelings_of(session, ids)
     details = tuple(
-        EntryDetail(_entry_view(e), tuple(replies.get(e.id, [])), tuple(versions.get(e.id, [])))  # type: ignore[arg-type]
+        EntryDetail(_entry_view(e, feelings.get(e.id, ())), tuple(replies.get(e.id, [])), tuple(versions.get(e.id, [])))  # type: ignore[arg-type]
         for e in entries
     )
     streak = calendar_rules.streak(_entry_days(session, profile.user_id), today_)
@@ -478,6 +560,7 @@ class DashboardRow:
     trend: calendar_rules.Trend
     week: tuple[int | None, ...]  # the last 7 days' scores, oldest first
     unreviewed: int
+    drop: int = 0  # points the latest entry fell below the week before it
 
 
 def _my_patients(psychiatrist_id: int):
@@ -550,6 +633,7 @@ def dashboard(session: Session, actor: CurrentUser, now: datetime | None = None)
                 last_score=last_score,
                 days_since=(today_ - last_day).days if last_day else None,
                 trend=calendar_rules.trend(by_day, today_),
+                drop=calendar_rules.latest_drop(by_day, today_),
                 week=tuple(by_day.get(today_ - timedelta(days=n)) for n in range(6, -1, -1)),
                 unreviewed=int(n_unreviewed or 0),
             )
@@ -609,22 +693,59 @@ class FeedItem:
     my_reply: str
 
 
+URGENCY_ORDER = ("urgent", "watch", "none")
+
+
 def review_feed(session: Session, actor: CurrentUser, limit: int = FEED_LIMIT) -> tuple[list[FeedItem], int]:
-    """The psychiatrist's patients' unreviewed entries, oldest first, and how many there are."""
+    """The psychiatrist's patients' unreviewed entries and how many there are.
+
+    Most urgent first (urgent, then watch, then the rest), oldest first within each: a suicidal
+    note saved today comes before a routine good day from last week.
+    """
     doctor = require_psychiatrist(actor)
     unreviewed = and_(_my_patients(doctor.id), MoodEntry.reviewed_at.is_(None))
     edited = exists().where(MoodEntryVersion.entry_id == MoodEntry.id)
+    urgency = case({level: rank for rank, level in enumerate(URGENCY_ORDER)}, value=MoodEntry.risk_level, else_=len(URGENCY_ORDER))
     rows = session.exec(
         select(MoodEntry, User.full_name, edited, EntryReply.body)
         .join(PatientProfile, unreviewed)
         .join(User, User.id == MoodEntry.patient_id)
         .outerjoin(EntryReply, and_(EntryReply.entry_id == MoodEntry.id, EntryReply.psychiatrist_id == doctor.id))
-        .order_by(MoodEntry.day, MoodEntry.id)
-        .limit(max(1, int(limit)))
+        .order_by(urgency, MoodEntry.day, MoodEntry.id)
+        .limit(max(1, min(int(limit), 500)))
     ).all()
     total = session.exec(select(func.count(MoodEntry.id)).join(PatientProfile, unreviewed)).one()
-    items = [FeedItem(_entry_view(e), e.patient_id, name, bool(was_edited), body or "") for e, name, was_edited, body in rows]
+    feelings = _feelings_of(session, [e.id for e, *_ in rows if e.id is not None])
+    items = [
+        FeedItem(_entry_view(e, feelings.get(e.id, ())), e.patient_id, name, bool(was_edited), body or "")  # type: ignore[arg-type]
+        for e, name, was_edited, body in rows
+    ]
     return items, int(total)
+
+
+def review_counts(session: Session, actor: CurrentUser) -> dict[str, int]:
+    """Unreviewed entries per risk level ("urgent", "watch", "none"); one grouped query."""
+    doctor = require_psychiatrist(actor)
+    unreviewed = and_(_my_patients(doctor.id), MoodEntry.reviewed_at.is_(None))
+    rows = session.exec(
+        select(MoodEntry.risk_level, func.count(MoodEntry.id)).join(PatientProfile, unreviewed).group_by(MoodEntry.risk_level)
+    ).all()
+    counts = {level: 0 for level in URGENCY_ORDER}
+    counts.update({level: int(n) for level, n in rows})
+    return counts
+
+
+def entries_signature(session: Session, psychiatrist_id: int) -> tuple[int, int, str]:
+    """(unreviewed entries, newest such id, latest change) of a psychiatrist's patients.
+
+    Any new or changed entry is unreviewed (saving clears the review), so this moves with every
+    save. It reads the (patient_id, reviewed_at) index: cheap enough to poll an open dashboard.
+    """
+    count, newest, latest = session.exec(
+        select(func.count(MoodEntry.id), func.max(MoodEntry.id), func.max(MoodEntry.updated_at))
+        .join(PatientProfile, and_(_my_patients(psychiatrist_id), MoodEntry.reviewed_at.is_(None)))
+    ).one()
+    return int(count or 0), int(newest or 0), str(latest or "")
 
 
 def _entry_of_my_patient(session: Session, actor: CurrentUser, entry_id: object) -> MoodEntry:

@@ -21,7 +21,7 @@ from miwell.accounts.state import AuthState, form_data, text_arg
 from miwell.db import session_scope
 from miwell.wellbeing import charts, display, service
 from miwell.wellbeing.access import require_patient
-from miwell.wellbeing.moods import MINUTES_MAX, MINUTES_STEP, NOTE_MAX
+from miwell.wellbeing.moods import FEELING_KEYS, FEELING_LABELS, FEELINGS_MAX, MINUTES_MAX, MINUTES_STEP, NOTE_MAX
 
 PATIENT = Role.PATIENT.value
 PSYCHIATRIST = Role.PSYCHIATRIST.value
@@ -59,6 +59,7 @@ class VersionRow:
     minutes: int = 0
     saved: str = ""
     replaced: str = ""
+    feelings: str = ""
 
 
 @dataclasses.dataclass
@@ -76,12 +77,14 @@ class EntryRow:
     replies: list[ReplyRow] = dataclasses.field(default_factory=list)
     versions: list[VersionRow] = dataclasses.field(default_factory=list)
     my_reply: str = ""
+    feelings: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
 class PixelCell:
     colour: str = ""
     title: str = ""
+    day: str = ""
 
 
 @dataclasses.dataclass
@@ -98,6 +101,7 @@ class DashRow:
     trend_label: str = ""
     week: list[PixelCell] = dataclasses.field(default_factory=list)
     unreviewed: int = 0
+    days_since: int = -1
 
 
 @dataclasses.dataclass
@@ -114,6 +118,7 @@ class FeedRow:
     risk: str = "none"
     edited: bool = False
     my_reply: str = ""
+    feelings: list[str] = dataclasses.field(default_factory=list)
 
 
 def _task_card(task: service.TaskView | None) -> TaskCard:
@@ -150,10 +155,12 @@ def _entry_rows(view: service.HistoryView, tz: str | None, reader_id: int | None
                         v.minutes,
                         display.time_label(v.saved_at, tz),
                         display.time_label(v.replaced_at, tz),
+                        display.feelings_label(v.feelings),
                     )
                     for v in detail.versions
                 ],
                 my_reply=next((r.body for r in detail.replies if reader_id and r.author_id == reader_id), ""),
+                feelings=[FEELING_LABELS.get(f, f) for f in e.feelings],
             )
         )
     return rows
@@ -164,7 +171,7 @@ def _figure(view: service.HistoryView) -> go.Figure:
 
 
 def _pixels(view: service.HistoryView) -> list[PixelCell]:
-    return [PixelCell(c["colour"], c["title"]) for c in charts.pixel_cells(view.pixels)]
+    return [PixelCell(c["colour"], c["title"], c.get("day", "")) for c in charts.pixel_cells(view.pixels)]
 
 
 def _int(value: Any, default: int = 0) -> int:
@@ -201,14 +208,30 @@ class EntryFormMixin(rx.State, mixin=True):
     score: int = 0
     note: str = ""
     minutes: int = 0
+    feelings: list[str] = []
     error: str = ""
     # The slider keeps its own position while dragged (a round trip per step would lag), so
     # values loaded from the server remount it through this key.
     form_key: int = 0
 
-    def _fill_form(self, score: int, note: str, minutes: int) -> None:
+    def _fill_form(self, score: int, note: str, minutes: int, feelings: tuple[str, ...] = ()) -> None:
         self.score, self.note, self.minutes, self.error = score, note, minutes, ""
+        self.feelings = list(feelings)
         self.form_key += 1
+
+    @rx.event
+    def toggle_feeling(self, key: str):
+        key = text_arg(key, 20)
+        if key not in FEELING_LABELS:
+            return
+        if key in self.feelings:
+            self.feelings = [f for f in self.feelings if f != key]
+        elif len(self.feelings) < FEELINGS_MAX:
+            self.feelings = [f for f in FEELING_KEYS if f in {*self.feelings, key}]
+        else:
+            self.error = f"Please choose at most {FEELINGS_MAX} feelings."
+            return
+        self.error = ""
 
     @rx.var
     def note_length(self) -> int:
@@ -241,29 +264,63 @@ class EntryFormMixin(rx.State, mixin=True):
 # --- patient: today -----------------------------------------------------------------------------
 
 
+SAVE_BUTTON = "save-entry"
+
+
 class TodayState(EntryFormMixin, AuthState):
-    """The patient's home page: today's check-in and what it brought."""
+    """The patient's home page: today's check-in and what it brought.
+
+    The card shows one state at a time: "new" (nothing chosen yet), "editing" (the form differs
+    from what is saved), "saved" (it matches), or "error". What is saved is kept apart from the
+    form, so the support shown for a saved entry never attaches to an unsaved one.
+    """
 
     loaded: bool = False
     saved: bool = False
+    saved_score: int = 0
+    saved_note: str = ""
+    saved_minutes: int = 0
+    saved_feelings: list[str] = []
+    saved_at: str = ""
     day_label: str = ""
     streak: int = 0
     risk: str = "none"
     task: TaskCard = TaskCard()
     message: str = ""
 
-    def _fill(self, view: service.TodayView) -> None:
+    def _fill(self, view: service.TodayView, timezone: str | None = None) -> None:
         self.day_label = view.day.strftime("%A %-d %B")
         self.streak = view.streak
         self.saved = view.entry is not None
         if view.entry is not None:
-            self._fill_form(view.entry.score, view.entry.note, view.entry.minutes)
-            self.risk = view.entry.risk_level
+            e = view.entry
+            self._fill_form(e.score, e.note, e.minutes, e.feelings)
+            self.saved_score, self.saved_note, self.saved_minutes = e.score, e.note, e.minutes
+            self.saved_feelings = list(e.feelings)
+            self.saved_at = display.clock_label(e.updated_at, timezone)
+            self.risk = e.risk_level
         else:
             self._fill_form(0, "", 0)
+            self.saved_score, self.saved_note, self.saved_minutes, self.saved_feelings, self.saved_at = 0, "", 0, [], ""
             self.risk = "none"
         self.task = _task_card(view.task)
         self.message = view.message
+
+    @rx.var
+    def status(self) -> str:
+        if self.error:
+            return "error"
+        if self.saved and (self.score, self.note.strip(), self.minutes, self.feelings) == (
+            self.saved_score, self.saved_note, self.saved_minutes, self.saved_feelings,
+        ):
+            return "saved"
+        if not self.saved and self.score == 0:
+            return "new"
+        return "editing"
+
+    @rx.var
+    def saved_needs_support(self) -> bool:
+        return self.saved and self.risk in ("watch", "urgent")
 
     @rx.event
     def load(self):
@@ -272,26 +329,29 @@ class TodayState(EntryFormMixin, AuthState):
             return self._turn_away(self._current_user())
         self.error = ""
         with session_scope() as s:
-            self._fill(service.today(s, user))
+            self._fill(service.today(s, user), require_patient(s, user).timezone)
         self.loaded = True
 
     @rx.event
     def save(self):
+        # Whatever happens, the page learns that this save reached MiWell (see assets/miwell.js).
+        arrived = rx.call_script(f"window.miwellSave && window.miwellSave.done('{SAVE_BUTTON}')")
         user = self._require(PATIENT)
         if user is None:
-            return self._turn_away(self._current_user())
+            return [arrived, *self._turn_away(self._current_user())]
         try:
             with session_scope() as s:
-                result = service.save_today(s, user, self.score or None, self.note, self.minutes)
+                result = service.save_today(s, user, self.score or None, self.note, self.minutes, feelings=self.feelings)
                 view = service.today(s, user)
+                timezone = require_patient(s, user).timezone
         except (AccountError, ValueError) as exc:
             # The typed note stays in the form: only the message changes.
             self.error = str(exc)
-            return
+            return arrived
         self.error = ""
-        self._fill(view)
+        self._fill(view, timezone)
         self.risk = result.risk.level
-        return rx.toast.success("Saved. Thank you for checking in." if result.created else "Today's entry is updated.")
+        return arrived
 
 
 # --- patient: history ---------------------------------------------------------------------------
@@ -312,10 +372,14 @@ class HistoryState(EntryFormMixin, AuthState):
     edit_day: str = ""
     delete_id: int = 0
     delete_day: str = ""
+    feeling_filter: str = ""
+    picked_day: str = ""
 
     def _reload(self, user: CurrentUser) -> None:
+        if self.feeling_filter not in FEELING_LABELS:
+            self.feeling_filter = ""
         with session_scope() as s:
-            view = service.history(s, user, user.id, self.days, self.entry_limit)
+            view = service.history(s, user, user.id, self.days, self.entry_limit, feeling=self.feeling_filter)
             tz = require_patient(s, user).timezone
         self.figure = _figure(view)
         self.pixels = _pixels(view)
@@ -331,7 +395,10 @@ class HistoryState(EntryFormMixin, AuthState):
             return self._turn_away(self._current_user())
         self.edit_id = self.delete_id = 0
         self.entry_limit = ENTRY_PAGE
+        self.picked_day = ""
         self._reload(user)
+        # On a phone the year in pixels is wider than the screen: open it on the recent weeks.
+        return rx.call_script("window.miwellScrollToEnd && window.miwellScrollToEnd('year-pixels-scroll')")
 
     @rx.event
     def set_range(self, days: str | list[str]):
@@ -341,6 +408,21 @@ class HistoryState(EntryFormMixin, AuthState):
         chosen = _int(text_arg(days), 30)
         self.days = chosen if chosen in service.HISTORY_RANGES else 30
         self._reload(user)
+
+    @rx.event
+    def set_feeling_filter(self, key: str):
+        user = self._require(PATIENT)
+        if user is None:
+            return self._turn_away(self._current_user())
+        key = text_arg(key, 20)
+        self.feeling_filter = key if key in FEELING_LABELS and key != self.feeling_filter else ""
+        self.entry_limit = ENTRY_PAGE
+        self._reload(user)
+
+    @rx.event
+    def pick_day(self, title: str):
+        """A tapped square of the year in pixels says which day it is (phones have no hover)."""
+        self.picked_day = text_arg(title, 80)
 
     @rx.event
     def show_more(self):
@@ -361,7 +443,7 @@ class HistoryState(EntryFormMixin, AuthState):
         except (AccountError, ValueError) as exc:
             return rx.toast.error(str(exc))
         self.edit_id, self.edit_day = entry.id, display.day_label(entry.day)
-        self._fill_form(entry.score, entry.note, entry.minutes)
+        self._fill_form(entry.score, entry.note, entry.minutes, entry.feelings)
 
     @rx.event
     def close_edit(self, open_: bool = False):
@@ -376,7 +458,9 @@ class HistoryState(EntryFormMixin, AuthState):
             return self._turn_away(self._current_user())
         try:
             with session_scope() as s:
-                result = service.edit_entry(s, user, self.edit_id, self.score or None, self.note, self.minutes)
+                result = service.edit_entry(
+                    s, user, self.edit_id, self.score or None, self.note, self.minutes, feelings=self.feelings
+                )
         except (AccountError, ValueError) as exc:
             self.error = str(exc)
             return
@@ -432,9 +516,10 @@ def _dash_row(r: service.DashboardRow) -> DashRow:
         colour=display.colour(r.last_score),
         since=display.days_ago_label(r.days_since),
         trend=r.trend,
-        trend_label=display.TREND_LABELS[r.trend],
+        trend_label=f"⬇ Fell {r.drop} points" if r.trend == "drop" else display.TREND_LABELS[r.trend],
         week=[PixelCell(display.colour(s) if s else charts.EMPTY_COLOUR, display.label(s) or "no entry") for s in r.week],
         unreviewed=r.unreviewed,
+        days_since=-1 if r.days_since is None else r.days_since,
     )
 
 
@@ -491,6 +576,11 @@ class PatientPageState(AuthState):
     task_options: list[TaskCard] = []
     pin_choice: str = ""
     missing: bool = False
+    picked_day: str = ""
+
+    @rx.event
+    def pick_day(self, title: str):
+        self.picked_day = text_arg(title, 80)
 
     def _clear(self) -> None:
         self.current_patient = 0
@@ -618,11 +708,15 @@ class PatientPageState(AuthState):
 class ReviewState(AuthState):
     items: list[FeedRow] = []
     total: int = 0
+    urgent: int = 0
+    watch: int = 0
     loaded: bool = False
 
     def _refresh(self, user: CurrentUser) -> None:
         with session_scope() as s:
             items, self.total = service.review_feed(s, user)
+            counts = service.review_counts(s, user)
+        self.urgent, self.watch = counts["urgent"], counts["watch"]
         self.items = [
             FeedRow(
                 id=i.entry.id,
@@ -637,6 +731,7 @@ class ReviewState(AuthState):
                 risk=i.entry.risk_level,
                 edited=i.edited,
                 my_reply=i.my_reply,
+                feelings=[FEELING_LABELS.get(f, f) for f in i.entry.feelings],
             )
             for i in items
         ]

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from miwell.wellbeing.moods import BANDS, MINUTES_STEP, Band, mood_band
 
 GROWTH_NUDGE_MINUTES = MINUTES_STEP
+HARD_MOMENT_MINUTES = 5
 
 
 @dataclass(frozen=True)
@@ -63,18 +64,25 @@ def choose_task(
     recent_minutes: Sequence[int],
     shown_recently: Collection[int],
     pinned_ids: Sequence[int] = (),
+    hard_moment: bool = False,
 ) -> TaskOption | None:
     """Pick today's task; None only when there are no non-retired tasks.
 
     ``shown_recently`` holds the ids of tasks shown to this patient in the last
     7 days; ``pinned_ids`` the ids pinned by their psychiatrist, in priority
-    order. Raises ValueError for a mood score outside 1..7.
+    order. ``hard_moment`` (an entry that alerted the psychiatrist) asks for the
+    shortest grounding task of the low band instead: two minutes of breathing,
+    not a quarter of an hour of journalling. Raises ValueError for a mood score
+    outside 1..7.
     """
     band = mood_band(mood_score)
     active = [task for task in tasks if not task.retired]
     if not active:
         return None
     recent = set(shown_recently)
+    if hard_moment:
+        grounding = [t for t in active if t.band == "low" and t.minutes <= HARD_MOMENT_MINUTES] or active
+        return min(grounding, key=lambda t: (t.id in recent, _band_distance(t.band, "low"), t.minutes, t.id))
 
     by_id = {task.id: task for task in active}
     pinned = [by_id[task_id] for task_id in dict.fromkeys(pinned_ids) if task_id in by_id]

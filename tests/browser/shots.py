@@ -24,7 +24,10 @@ def log_in(page, base: str, email: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: not url.rstrip("/").endswith(base.split("//")[1]) and "/register" not in url, timeout=30000)
+    page.wait_for_url(
+        lambda url: not url.rstrip("/").endswith(base.split("//")[1]) and "/register" not in url and "/session/" not in url,
+        timeout=30000,
+    )
 
 
 def main() -> int:
@@ -35,6 +38,7 @@ def main() -> int:
     parser.add_argument("--out", default="artifacts/shots")
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=900)
+    parser.add_argument("--viewport", action="store_true", help="only what the screen shows, not the whole page")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -45,10 +49,12 @@ def main() -> int:
             log_in(page, args.base, f"{args.role}@miwell.example")
         for path in args.paths:
             page.goto(args.base + path)
+            page.wait_for_selector('#hydrated[data-state="yes"]', state="attached", timeout=45000)
             page.wait_for_load_state("networkidle")
             page.wait_for_timeout(1500)
-            name = out / f"{args.role}{path.replace('/', '_') or '_root'}.png"
-            page.screenshot(path=str(name), full_page=True)
+            suffix = (f"-{args.width}" if args.width != 1280 else "") + ("-top" if args.viewport else "")
+            name = out / f"{args.role}{path.replace('/', '_').replace('?', '_') or '_root'}{suffix}.png"
+            page.screenshot(path=str(name), full_page=not args.viewport)
             print(name)
         browser.close()
     return 0

@@ -266,7 +266,9 @@ def test_moving_an_appointment_to_another_free_slot(page, db):
 
     event(page, f"appointment-{appointment_id}").click()
     details = page.locator("#details-dialog")
-    details.locator("#move-slots").get_by_role("button", name=f"{hhmm(target.start)}–{hhmm(target.end)}").click()
+    details.locator("#move-slots").get_by_role(
+        "button", name=f"Move to {day_text(target.start.date())}, {hhmm(target.start)}–{hhmm(target.end)}"
+    ).click()
     expect(details.locator("#details-when")).to_have_text(f"{day_text(target.start.date())}, {hhmm(target.start)}–{hhmm(target.end)}")
     expect(details.locator("#details-history")).to_contain_text("Moved from")
     assert db.active_at(doctor.id, target.start) == [(appointment_id, db.patient_id("Jamie Rivers"))]

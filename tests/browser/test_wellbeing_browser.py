@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
+from tests.browser.conftest import wait_connected
 from tests.browser.helpers import at, handler_name, log_in, log_in_as, register_patient, send_crafted_event, unique_email
 
 pytestmark = pytest.mark.browser
@@ -111,3 +114,42 @@ def test_patient_cannot_open_or_delete_another_patients_entry_by_crafted_event(p
         trigger=lambda: page.get_by_role("link", name="Today").click(),
     )
     assert _query(live_app, "SELECT id FROM mood_entries WHERE id = :i", i=entry_id) is not None
+
+
+def test_a_save_lost_on_the_way_is_retried_and_the_page_says_so(page, live_app):
+    """The websocket drops the Save (a backend restart, a dead mobile connection): not silently lost."""
+    from tests.browser.helpers import sql
+
+    email = unique_email("unsent")
+    register_patient(page, email, name="Uma Unsent")
+    expect(page).to_have_url(at("/patient"))
+    dropped = []
+
+    def relay(ws):
+        server = ws.connect_to_server()
+
+        def to_server(message):
+            # The first save and its first retry are lost on the way, like frames sent into a
+            # restarting backend; the second retry goes through.
+            if "today_state.save" in str(message) and len(dropped) < 2:
+                dropped.append(message)
+                return
+            server.send(message)
+
+        ws.on_message(to_server)
+        server.on_message(lambda message: ws.send(message))
+
+    page.route_web_socket(re.compile(r".*/_event.*"), relay)
+    page.reload()
+    wait_connected(page)
+    page.get_by_role("button", name="Okay", exact=True).click()
+    page.locator("#save-entry").click()
+    expect(page.locator("#save-entry-unsent")).to_contain_text("Not saved yet")
+    expect(page.locator("#saved-note")).to_be_visible(timeout=30000)
+    expect(page.locator("#save-entry-unsent")).to_be_hidden()
+    assert len(dropped) == 2, "the test did not drop the saves"
+    assert sql(
+        live_app,
+        "SELECT count(*) FROM mood_entries e JOIN users u ON u.id = e.patient_id WHERE u.email = :e AND e.score = 5",
+        e=email,
+    ) == 1

@@ -21,7 +21,7 @@ from miwell.scheduling.models import Appointment, AppointmentStatusChange
 from miwell.scheduling.reports import appointments_ics, count_by_doctor, count_by_status
 from miwell.scheduling.service import SLOT_TAKEN, NotFound, SchedulingError
 from tests.factories import as_current, make_user
-from tests.services.scheduling_helpers import accept_links, NOW, TODAY, agenda_for, at, count_statements, make_org
+from tests.services.scheduling_helpers import NOW, TODAY, accept_links, agenda_for, at, count_statements, make_org
 
 TOMORROW = TODAY + timedelta(days=1)  # Wednesday 2 December 2026
 WEEK = visible_range("2026-11-30T00:00:00", "2026-12-07T00:00:00", "timeGridWeek")  # Mon 30 Nov - Sun 6 Dec
@@ -195,6 +195,24 @@ def test_reschedule_moves_the_same_row_and_records_it(engine):
         slots = [x.start for x in service.day_slots(s, a.staff, a.doctor_id, TOMORROW, now=NOW)]
         assert at(TOMORROW, 9) in slots and at(TOMORROW, 11, 30) not in slots
         assert s.exec(select(func.count()).select_from(Appointment)).one() == 1
+
+
+def test_reschedule_to_another_doctor_of_the_organisation_keeps_the_row_and_says_so(engine):
+    with session_scope(engine) as s:
+        a = make_org(s, "Alpha")
+        b = make_org(s, "Beta", admin=a.admin)
+        other = service.create_doctor(s, a.staff, full_name="Dr Second", speciality="Psychiatry")
+        agenda_for(s, a.staff, other.id, a.clinic_id, start=time(14, 0), end=time(16, 0))
+        booked = service.book(s, a.staff, a.doctor_id, at(TOMORROW, 9), a.patient_id, None, now=NOW)
+        moved = service.reschedule(s, a.staff, booked.id, at(TOMORROW, 14), now=NOW, doctor_id=other.id)
+        assert (moved.id, moved.doctor_id, moved.starts_at) == (booked.id, other.id, at(TOMORROW, 14))
+        assert service.status_history(s, a.staff, booked.id)[-1].reason.endswith("from Dr Alpha to Dr Second")
+        assert at(TOMORROW, 9) in [x.start for x in service.day_slots(s, a.staff, a.doctor_id, TOMORROW, now=NOW)]
+        with pytest.raises(NotFound):  # another organisation's doctor is not there at all
+            service.reschedule(s, a.staff, booked.id, at(TOMORROW, 9), now=NOW, doctor_id=b.doctor_id)
+        with pytest.raises(SchedulingError, match="not a slot"):  # the same time is no slot of the other doctor
+            service.reschedule(s, a.staff, booked.id, at(TOMORROW, 14), now=NOW, doctor_id=a.doctor_id)
+        assert s.get(Appointment, booked.id).doctor_id == other.id
 
 
 def test_reschedule_refusals_leave_the_appointment_where_it_was(engine):

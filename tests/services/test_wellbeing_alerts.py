@@ -184,7 +184,7 @@ def test_deleting_a_patient_leaves_no_wellbeing_rows_behind(engine):
         for days_ago in range(5):
             result = save_on(s, t.patient, days_ago, 1 + days_ago, "I want to die" if days_ago == 0 else "", 5)
             service.save_reply(s, t.doctor, result.entry.id, "Thank you for telling me.")
-        service.edit_entry(s, t.patient, result.entry.id, 3, "edited", 10, now=NOW)
+        service.edit_entry(s, t.patient, result.entry.id, 3, "edited", 10, now=NOW, feelings=["tired", "lonely"])
         alerts.acknowledge(s, t.doctor, alerts.open_alerts(s, t.doctor)[-1].id)
         save_on(s, other.patient, 0, 2, "someone else")
     wellbeing_tables = [metadata.tables[name] for name in sorted(_patient_tables())]
@@ -222,7 +222,7 @@ def _rows_of(s, table, patient_id: int) -> int:
 
 def test_every_wellbeing_table_but_the_library_hangs_off_a_patient_or_an_entry():
     names = _patient_tables()
-    assert len(names) == 6 and names <= set(metadata.tables)
+    assert len(names) == 7 and names <= set(metadata.tables)
     for name in names:
         columns = {c.name for c in metadata.tables[name].columns}
         assert columns & {"patient_id", "entry_id"}, name

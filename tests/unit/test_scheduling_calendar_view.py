@@ -16,6 +16,7 @@ from miwell.scheduling.calendar_view import (
     appointment_events,
     contrast_ratio,
     free_slot_events,
+    initials,
     readable_text_colour,
     shade,
     tint,
@@ -261,3 +262,19 @@ class TestDaySummaries:
         assert first["extendedProps"] == {"kind": "summary", "doctorId": 9, "count": 12}
         assert first["id"] == "summary-9-20261130" and events[1]["color"] == "#2563eb"
         assert contrast_ratio(events[1]["color"], events[1]["contrastColor"]) >= 4.5
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Dr Priya Shah", "PS"), ("Prof. Omar Al-Haddad", "OH"), ("dr lena novak", "LN"), ("Cher", "C"), ("Dr", "?"), ("", "?")],
+)
+def test_initials_leave_out_titles(name, expected):
+    assert initials(name) == expected
+
+
+def test_free_slots_say_whose_they_are_in_words_not_only_colour():
+    nine = datetime(2026, 12, 7, 9, 0)
+    [event] = free_slot_events({3: [Slot(nine, nine + timedelta(minutes=30))]}, {3: "#2563eb"}, {3: "Dr Priya Shah"})
+    assert event["title"] == "Free · PS" and event["extendedProps"]["doctorName"] == "Dr Priya Shah"
+    [unnamed] = free_slot_events({3: [Slot(nine, nine + timedelta(minutes=30))]}, {3: "#2563eb"})
+    assert unnamed["title"] == "Free"

@@ -16,6 +16,7 @@ from miwell.wellbeing.calendar_rules import (
     is_valid_timezone,
     rolling_average,
     streak,
+    latest_drop,
     trend,
     year_in_pixels,
 )
@@ -239,6 +240,32 @@ def test_trend_ignores_days_outside_the_two_weeks() -> None:
     scores[days_before(14)] = 1
     scores[D + timedelta(days=1)] = 7
     assert trend(scores, D) == "steady"
+
+
+def test_a_fall_to_the_bottom_after_good_days_is_a_drop_not_steady() -> None:
+    # The tester's case: "Steady" right after a score of 1.
+    scores = dict(weeks([1, 6, 6, 6, 6, 6, 6], [6] * 7))
+    assert latest_drop(scores, D) == 5 and trend(scores, D) == "drop"
+    # Yesterday's fall still shows today when there is no entry today.
+    yesterday = {d - timedelta(days=1): s for d, s in weeks([1, 6, 6, 6], [6, 6, 6]).items()}
+    assert trend(yesterday, D) == "drop"
+
+
+def test_a_one_point_dip_is_no_drop() -> None:
+    scores = dict(weeks([5, 6, 6, 6, 6, 6, 6], [6] * 7))
+    assert latest_drop(scores, D) == 1 and trend(scores, D) == "steady"
+    assert latest_drop({D: 1}, D) == 0  # nothing before it to fall from
+
+
+@given(st.dictionaries(st.integers(0, 20), st.integers(1, 7), max_size=21))
+def test_a_drop_is_whole_points_below_the_previous_week(raw: dict[int, int]) -> None:
+    scores = {days_before(n): s for n, s in raw.items()}
+    fall = latest_drop(scores, D)
+    assert 0 <= fall <= 6
+    if fall:
+        last = max(d for d in scores if d > D - timedelta(days=7))
+        before = [s for d, s in scores.items() if last - timedelta(days=7) <= d < last]
+        assert sum(before) / len(before) - scores[last] >= fall
 
 
 # --- year_in_pixels ---------------------------------------------------------

@@ -43,8 +43,8 @@ def test_pixel_cells_start_columns_on_monday_and_colour_each_day():
     cells = charts.pixel_cells(pixels)
     first_day = pixels[0][0]  # Sunday 1 March
     assert first_day.weekday() == 6
-    assert cells[:6] == [{"colour": "transparent", "title": ""}] * 6
+    assert cells[:6] == [{"colour": "transparent", "title": "", "day": ""}] * 6
     assert len(cells) == 6 + 10
-    assert cells[6] == {"colour": charts.EMPTY_COLOUR, "title": "Sun 1 Mar 2026: no entry"}
-    assert cells[-1] == {"colour": mood_by_score(6).colour, "title": "Tue 10 Mar 2026: 🙂 Good"}
+    assert cells[6] == {"colour": charts.EMPTY_COLOUR, "title": "Sun 1 Mar 2026: no entry", "day": "2026-03-01"}
+    assert cells[-1] == {"colour": mood_by_score(6).colour, "title": "Tue 10 Mar 2026: 🙂 Good", "day": "2026-03-10"}
     assert charts.pixel_cells([]) == []

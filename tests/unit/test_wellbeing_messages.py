@@ -9,14 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from miwell.wellbeing.messages import MESSAGES, choose_message
+from miwell.wellbeing.messages import EVERYDAY, HARD_MOMENT, LOW_MOOD, MESSAGES, choose_message, pool_for
 
-COUNT = len(MESSAGES)
+# Without a pool the choice is among the everyday messages (the hard-moment ones come after them).
+COUNT = len(EVERYDAY)
 
 
 def test_at_least_sixty_distinct_messages() -> None:
     assert COUNT >= 60
-    assert len({m.casefold() for m in MESSAGES}) == COUNT
+    assert len({m.casefold() for m in MESSAGES}) == len(MESSAGES)
 
 
 @pytest.mark.parametrize("message", MESSAGES)
@@ -134,3 +135,26 @@ def test_any_31_consecutive_days_are_distinct_over_a_long_run(start: date, patie
         shown.append(choose_message(start + timedelta(days=offset), patient_id, recent))
     for first in range(len(shown) - 30):
         assert len(set(shown[first : first + 31])) == 31
+
+
+MIXED_FEELINGS = MESSAGES.index("It's okay to have mixed feelings about things. Most people do.")
+
+
+@given(day=st.dates(date(2000, 1, 1), date(2100, 1, 1)), patient_id=st.integers(1, 10**9), score=st.integers(1, 7))
+def test_after_an_entry_that_alerted_only_a_hard_moment_message_is_shown(day: date, patient_id: int, score: int) -> None:
+    for level in ("watch", "urgent"):
+        index = choose_message(day, patient_id, [], pool_for(score, level))
+        assert index in HARD_MOMENT
+        assert "psychiatrist" in MESSAGES[index] or "numbers below" in MESSAGES[index]
+
+
+@given(day=st.dates(date(2000, 1, 1), date(2100, 1, 1)), patient_id=st.integers(1, 10**9), score=st.integers(1, 3))
+def test_a_low_day_gets_a_low_day_message(day: date, patient_id: int, score: int) -> None:
+    index = choose_message(day, patient_id, [], pool_for(score, "none"))
+    assert index in LOW_MOOD and index != MIXED_FEELINGS
+
+
+def test_the_pools_hold_real_messages_and_a_good_day_can_get_any_everyday_one() -> None:
+    assert set(HARD_MOMENT) | set(LOW_MOOD) <= set(range(len(MESSAGES)))
+    assert not set(HARD_MOMENT) & set(EVERYDAY) and MIXED_FEELINGS not in LOW_MOOD
+    assert pool_for(6, "none") == EVERYDAY

@@ -30,7 +30,7 @@ def test_seven_moods_in_picker_order() -> None:
         (4, "😕", "Uneasy"),
         (3, "😔", "Low"),
         (2, "😢", "Sad"),
-        (1, "😡", "Angry"),
+        (1, "😫", "Awful"),
     ]
 
 
@@ -51,7 +51,7 @@ def test_colours_are_distinct_hex_and_run_green_to_red() -> None:
     colours = [m.colour for m in MOODS]
     assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in colours)
     assert len(set(colours)) == 7
-    # "Greenness minus redness" falls steadily from Great to Angry.
+    # "Greenness minus redness" falls steadily from Great to Awful.
     greenness = [g - r for r, g, _ in map(_rgb, colours)]
     assert greenness == sorted(greenness, reverse=True)
     assert greenness[0] > 0 > greenness[-1]
@@ -147,3 +147,16 @@ def test_minutes_accepted_exactly_on_the_grid(minutes: int) -> None:
     else:
         with pytest.raises(ValueError):
             validate_entry(7, "", minutes)
+
+
+def test_feelings_are_known_keys_each_once_in_scale_order():
+    from miwell.wellbeing.moods import FEELINGS_MAX, validate_feelings
+
+    assert validate_feelings(["tired", "Anxious", "tired", " angry "]) == ("anxious", "angry", "tired")
+    assert validate_feelings("lonely,hopeful") == ("lonely", "hopeful")
+    assert validate_feelings(None) == () and validate_feelings([]) == ()
+    for bad in (["sleepy"], [3], "angry,\x00", 5, {"a": 1}):
+        with pytest.raises(ValueError):
+            validate_feelings(bad)
+    with pytest.raises(ValueError, match=f"at most {FEELINGS_MAX}"):
+        validate_feelings(["anxious", "angry", "lonely", "tired", "stressed", "overwhelmed", "numb"])

@@ -117,7 +117,7 @@ def test_none_note_is_fine() -> None:
     assert assess(7, None, []) == RiskAssessment("none", [])
 
 
-@pytest.mark.parametrize(("score", "reason"), [(2, "Mood is Sad (2)"), (1, "Mood is Angry (1)")])
+@pytest.mark.parametrize(("score", "reason"), [(2, "Mood is Sad (2)"), (1, "Mood is Awful (1)")])
 def test_low_score_is_watch(score: int, reason: str) -> None:
     assert assess(score, "", []) == RiskAssessment("watch", [reason])
 
@@ -155,7 +155,7 @@ def test_urgent_keeps_watch_reasons() -> None:
     assert result.level == "urgent"
     assert result.reasons == [
         'Note mentions "end it all"',
-        "Mood is Angry (1)",
+        "Mood is Awful (1)",
         "Mood 3 or lower for 3 days in a row",
     ]
 
@@ -181,7 +181,7 @@ def test_assessment_is_frozen() -> None:
 
 NONE = RiskAssessment("none", [])
 SAD = RiskAssessment("watch", ["Mood is Sad (2)"])
-ANGRY = RiskAssessment("watch", ["Mood is Angry (1)"])
+AWFUL = RiskAssessment("watch", ["Mood is Awful (1)"])
 URGENT_SAD = RiskAssessment("urgent", ['Note mentions "suicide"', "Mood is Sad (2)"])
 
 
@@ -212,7 +212,7 @@ def test_typo_fix_on_alerted_entry_does_not_alert_again() -> None:
 
 def test_lowering_the_mood_alerts_again() -> None:
     assert raises_alert(assess(2, "", []), assess(1, "", []))
-    assert raises_alert(SAD, ANGRY)
+    assert raises_alert(SAD, AWFUL)
 
 
 def test_adding_risk_language_alerts_again() -> None:

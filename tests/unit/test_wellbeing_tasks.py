@@ -215,3 +215,12 @@ def test_choice_does_not_depend_on_input_order(
     assert choose_task(tasks, score, recent_minutes, shown) == choose_task(
         shuffled, score, recent_minutes, shown
     )
+
+
+def test_a_hard_moment_gets_the_shortest_grounding_task_even_over_a_pin() -> None:
+    tasks = [task(1, 15, "low"), task(2, 2, "low"), task(3, 5, "low"), task(4, 1, "high"), task(5, 3, "low", retired=True)]
+    assert choose_task(tasks, 1, [20], set(), pinned_ids=[1], hard_moment=True).id == 2
+    # Shown recently is only a tie-breaker: the shortest fresh one first.
+    assert choose_task(tasks, 1, [], {2}, hard_moment=True).id == 3
+    # With no short low task, it still returns something rather than nothing.
+    assert choose_task([task(9, 30, "high")], 1, [], set(), hard_moment=True).id == 9

@@ -1,0 +1,69 @@
+// Small things the page does on its own, without a round trip to the server.
+(function () {
+  "use strict";
+
+  // --- A save that never reached MiWell is retried, and the page says so ----------------------
+  // The Save button calls miwellSave.sent(id) before its event goes out; the server answers
+  // with miwellSave.done(id). If no answer comes (the connection dropped, the backend
+  // restarted), the page shows a notice and clicks Save again; saving is idempotent.
+  var RETRY_MS = 6000, MAX_TRIES = 5;
+  var pending = {};
+  function notice(id, text) {
+    var el = document.getElementById(id + "-unsent");
+    if (!el) return;
+    el.textContent = text;
+    el.style.display = text ? "block" : "none";
+  }
+  function check(id) {
+    var p = pending[id];
+    if (!p) return;
+    if (p.tries >= MAX_TRIES) {
+      notice(id, "Your entry has not been saved: MiWell cannot be reached. Check your connection, then tap Save again.");
+      delete pending[id];
+      return;
+    }
+    notice(id, "Not saved yet: trying again while MiWell reconnects…");
+    p.tries += 1;
+    var button = document.getElementById(id);
+    if (button && button.disabled) { window.miwellSave.done(id); return; }  // the page shows it saved
+    if (button) { p.retrying = true; button.click(); p.retrying = false; }
+    p.timer = setTimeout(function () { check(id); }, RETRY_MS);
+  }
+  window.miwellSave = {
+    sent: function (id) {
+      var p = pending[id];
+      if (p && p.retrying) return;  // the click above, not a new save
+      if (p) clearTimeout(p.timer);
+      pending[id] = { tries: 0, timer: setTimeout(function () { check(id); }, RETRY_MS) };
+    },
+    done: function (id) {
+      var p = pending[id];
+      if (p) clearTimeout(p.timer);
+      delete pending[id];
+      notice(id, "");
+    },
+  };
+
+  // --- Slider thumbs get the slider's name ---------------------------------------------------
+  // Radix puts the focusable role=slider on the thumb, but Reflex's slider passes aria-label to
+  // the root only; a screen reader would announce an unnamed slider.
+  function nameThumbs() {
+    document.querySelectorAll(".rt-SliderThumb:not([aria-label])").forEach(function (thumb) {
+      var root = thumb.closest("[aria-label]");
+      if (root) thumb.setAttribute("aria-label", root.getAttribute("aria-label"));
+    });
+  }
+  if (typeof MutationObserver !== "undefined") {
+    new MutationObserver(nameThumbs).observe(document.documentElement, { childList: true, subtree: true });
+  }
+
+  // --- The year in pixels opens on the recent weeks ------------------------------------------
+  window.miwellScrollToEnd = function (id) {
+    var tries = 0;
+    (function go() {
+      var el = document.getElementById(id);
+      if (el && el.scrollWidth > el.clientWidth) { el.scrollLeft = el.scrollWidth; return; }
+      if (tries++ < 20) setTimeout(go, 100);
+    })();
+  };
+})();
