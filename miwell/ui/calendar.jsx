@@ -86,6 +86,7 @@ export function MiwellCalendar({
   className,
   events,
   initialView,
+  locale,
   initialDate,
   headerToolbar,
   slotMinTime,
@@ -146,6 +147,8 @@ export function MiwellCalendar({
       <FullCalendar
         plugins={PLUGINS}
         timeZone="UTC"
+        // Dates as a UK clinic writes them (Mon 30 Nov, 30 Nov – 6 Dec 2026), not the US default.
+        locale={locale || "en-GB"}
         now={now}
         initialView={fromUrl.view || initialView || "timeGridWeek"}
         {...(fromUrl.date || initialDate ? { initialDate: fromUrl.date || initialDate } : {})}

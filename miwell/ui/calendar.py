@@ -62,6 +62,7 @@ class FullCalendar(rx.NoSSRComponent):
     slot_max_time: rx.Var[str] = field(doc="End of the time grid, HH:MM:SS (default 21:00:00).")
     slot_duration: rx.Var[str] = field(doc="Height of one time-grid row, HH:MM:SS (default 00:30:00).")
     first_day: rx.Var[int] = field(doc="First day of the week, 0 = Sunday (default 1, Monday).")
+    locale: rx.Var[str] = field(doc="BCP 47 locale of dates and titles (default en-GB: Mon 30 Nov).")
     time_format: rx.Var[Literal["24h", "12h"]] = field(doc="Clock used for times (default 24h).")
     height: rx.Var[str | int] = field(doc="CSS height or 'auto' (default auto: the page scrolls).")
     now_indicator: rx.Var[bool] = field(doc="Draw the current time in the time grid (default true).")
