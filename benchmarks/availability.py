@@ -36,8 +36,8 @@ from miwell.accounts.models import User  # noqa: E402
 from miwell.accounts.service import CurrentUser  # noqa: E402
 from miwell.db import make_engine  # noqa: E402
 from miwell.models import metadata  # noqa: E402
-from miwell.scheduling import service  # noqa: E402
-from miwell.scheduling.availability import free_slots_range  # noqa: E402
+from miwell.scheduling import services as service  # noqa: E402
+from miwell.scheduling.core.availability import free_slots_range  # noqa: E402
 from miwell.scheduling.models import Agenda, Appointment, Clinic, ClinicPatient, Organisation  # noqa: E402
 
 DOCTORS = 50

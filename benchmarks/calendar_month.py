@@ -43,9 +43,10 @@ from miwell.accounts.models import User  # noqa: E402
 from miwell.accounts.service import CurrentUser  # noqa: E402
 from miwell.db import make_engine  # noqa: E402
 from miwell.models import metadata  # noqa: E402
-from miwell.scheduling import calendar_service, service  # noqa: E402
-from miwell.scheduling.calendar_service import Filters  # noqa: E402
-from miwell.scheduling.calendar_view import MAX_APPOINTMENT_EVENTS, visible_range  # noqa: E402
+from miwell.scheduling import services as service
+from miwell.scheduling.services import calendar as calendar_service  # noqa: E402
+from miwell.scheduling.services.calendar import Filters  # noqa: E402
+from miwell.scheduling.core.calendar_view import MAX_APPOINTMENT_EVENTS, visible_range  # noqa: E402
 from miwell.scheduling.models import Appointment, Clinic, ClinicPatient, Organisation  # noqa: E402
 
 DOCTORS = 50

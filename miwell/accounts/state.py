@@ -15,7 +15,7 @@ from miwell.accounts import service, web
 from miwell.accounts.rules import ROLES, Role, Standing, home_page
 from miwell.accounts.service import AccountError, CurrentUser
 from miwell.db import session_scope
-from miwell.scheduling import service as scheduling_service
+from miwell.scheduling import services as scheduling_service
 from miwell.settings import get_settings
 
 ROLE_LABELS = {r.value: r.label for r in Role}

@@ -4,7 +4,7 @@ import reflex as rx
 
 from miwell.accounts.rules import PASSWORD_MIN_LENGTH
 from miwell.pages.account import TIMEZONES
-from miwell.scheduling.state import OrganisationPageState
+from miwell.scheduling.states import OrganisationPageState
 from miwell.ui.clinic import section_card, static_select_field
 from miwell.ui.layout import error_callout, field, signed_in_page
 

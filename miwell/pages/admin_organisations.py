@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from miwell.scheduling.state import OrganisationsState
+from miwell.scheduling.states import OrganisationsState
 from miwell.ui.clinic import section_card
 from miwell.ui.layout import error_callout, field, signed_in_page
 

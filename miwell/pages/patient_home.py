@@ -7,7 +7,7 @@ from miwell.ui.layout import error_callout, signed_in_page
 from miwell.ui.wellbeing import feeling_chips, minutes_slider, mood_picker, note_box
 from miwell.wellbeing.state import SAVE_BUTTON, TodayState
 from miwell.ui.appointments import PatientAppointmentsState, upcoming_appointments_card
-from miwell.scheduling.link_state import LinkRequestsState
+from miwell.scheduling.states import LinkRequestsState
 from miwell.ui.links import link_requests_card
 
 CRISIS_LINE = (

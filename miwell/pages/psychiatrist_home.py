@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from miwell.scheduling.link_state import LinkRequestsState
+from miwell.scheduling.states import LinkRequestsState
 from miwell.ui.layout import signed_in_page
 from miwell.ui.links import link_requests_card
 from miwell.wellbeing.state import DashboardState, DashRow

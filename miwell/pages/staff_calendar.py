@@ -2,8 +2,8 @@
 
 import reflex as rx
 
-from miwell.scheduling.calendar_state import MoveDay, CalendarDialogState, CalendarState
-from miwell.scheduling.state import SELF_CLIENT
+from miwell.scheduling.states import MoveDay, CalendarDialogState, CalendarState
+from miwell.scheduling.states import SELF_CLIENT
 from miwell.ui.calendar import calendar
 from miwell.ui.clinic import labelled, status_badge, swatch
 from miwell.ui.layout import error_callout, field, signed_in_page

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from miwell.scheduling.state import ClientsState
+from miwell.scheduling.states import ClientsState
 from miwell.ui.clinic import search_box, select_field
 from miwell.ui.layout import error_callout, field, signed_in_page
 

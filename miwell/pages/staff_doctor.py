@@ -2,9 +2,9 @@
 
 import reflex as rx
 
-from miwell.scheduling.formatting import WEEKDAY_SHORT
-from miwell.scheduling.report_state import DoctorExportState
-from miwell.scheduling.state import DoctorPageState
+from miwell.scheduling.core.formatting import WEEKDAY_SHORT
+from miwell.scheduling.states import DoctorExportState
+from miwell.scheduling.states import DoctorPageState
 from miwell.ui.clinic import (
     appointments_table,
     colour_picker,

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from miwell.scheduling.state import DoctorsState
+from miwell.scheduling.states import DoctorsState
 from miwell.ui.clinic import colour_picker, search_box, section_card, swatch
 from miwell.ui.layout import error_callout, field, signed_in_page
 

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from miwell.accounts.state import StaffHomeState
-from miwell.scheduling.state import AppointmentsState
+from miwell.scheduling.states import AppointmentsState
 from miwell.ui.clinic import appointments_table
 from miwell.ui.layout import signed_in_page
 from miwell.ui.tables import data_table

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from miwell.scheduling.state import PatientsState
+from miwell.scheduling.states import PatientsState
 from miwell.ui.clinic import confirm_dialog, search_box
 from miwell.ui.layout import error_callout, field, signed_in_page
 

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from miwell.scheduling.report_state import CountRow, ReportDay, ReportRow, ReportState
+from miwell.scheduling.states import CountRow, ReportDay, ReportRow, ReportState
 from miwell.ui.clinic import labelled, status_badge, swatch
 from miwell.ui.layout import error_callout, signed_in_page
 

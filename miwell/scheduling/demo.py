@@ -14,7 +14,8 @@ from sqlmodel import Session, select
 from miwell.accounts import service as accounts
 from miwell.accounts.models import User
 from miwell.accounts.service import CurrentUser
-from miwell.scheduling import links, service
+from miwell.scheduling import services as service
+from miwell.scheduling.services import links
 from miwell.scheduling.models import Appointment, AppointmentStatusChange, Organisation
 from miwell.timeutil import utcnow
 

@@ -9,7 +9,7 @@ the schema itself refuses an appointment of organisation A with a doctor or pati
 a service might get wrong.
 
 ``Appointment.starts_at``/``ends_at`` and the agenda's dates and times are *clinic local wall-clock
-time*, naive, as in :mod:`miwell.scheduling.availability`: a 09:00 appointment stays at 09:00 when
+time*, naive, as in :mod:`miwell.scheduling.core.availability`: a 09:00 appointment stays at 09:00 when
 the clocks change. Audit timestamps (``created_at``, ``changed_at``) are aware UTC.
 """
 
@@ -22,7 +22,7 @@ from pydantic import NaiveDatetime
 from sqlalchemy import CheckConstraint, Column, ForeignKey, ForeignKeyConstraint, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from miwell.scheduling.status import STATUSES
+from miwell.scheduling.core.status import STATUSES
 from miwell.timeutil import utcnow
 
 _status_list = ", ".join(f"'{s}'" for s in STATUSES)

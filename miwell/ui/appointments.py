@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from miwell.scheduling.patient_state import PatientAppointment, PatientAppointmentsState
+from miwell.scheduling.states import PatientAppointment, PatientAppointmentsState
 from miwell.ui.clinic import status_badge
 
 S = PatientAppointmentsState

@@ -9,7 +9,7 @@
         on_event_click=CalendarPageState.event_clicked,   # (event_id, kind, start, end, props)
     )
 
-Build the event dicts with :mod:`miwell.scheduling.calendar_view`. Every time string, in and
+Build the event dicts with :mod:`miwell.scheduling.core.calendar_view`. Every time string, in and
 out, is a naive clinic wall-clock ISO string (``2026-11-30T09:00:00``; a plain date in the month
 view), shown as written whatever the browser's time zone.
 
@@ -18,7 +18,7 @@ links it (and ``calendar.css``) into ``assets/external/miwell/ui/`` and the page
 lazily on the client only, since FullCalendar needs the DOM.
 
 Triggers carry only what the browser says; a handler must treat them as untrusted input
-(:func:`miwell.scheduling.calendar_view.visible_range` for ``on_dates_set``, and a fresh database
+(:func:`miwell.scheduling.core.calendar_view.visible_range` for ``on_dates_set``, and a fresh database
 lookup with an organisation check for ids in ``props``).
 """
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import reflex as rx
 
-from miwell.scheduling.colours import PALETTE
-from miwell.scheduling.state import ACTION_LABELS, AppointmentsState
+from miwell.scheduling.core.colours import PALETTE
+from miwell.scheduling.states import ACTION_LABELS, AppointmentsState
 from miwell.ui.layout import error_callout
 
 _SELECT_STYLE = {

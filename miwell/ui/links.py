@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from miwell.scheduling.link_state import LinkRequestCard, LinkRequestsState
+from miwell.scheduling.states import LinkRequestCard, LinkRequestsState
 
 
 def _request(r: LinkRequestCard) -> rx.Component:

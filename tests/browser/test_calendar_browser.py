@@ -23,11 +23,11 @@ from sqlmodel import Session, select
 from miwell.accounts.models import User
 from miwell.accounts.service import CurrentUser
 from miwell.db import make_engine
-from miwell.scheduling import service
-from miwell.scheduling.formatting import clock as hhmm
-from miwell.scheduling.formatting import day_text
+from miwell.scheduling import services as service
+from miwell.scheduling.core.formatting import clock as hhmm
+from miwell.scheduling.core.formatting import day_text
 from miwell.scheduling.models import Appointment, ClinicPatient, Doctor
-from miwell.scheduling.reports import CSV_HEADER, period_range
+from miwell.scheduling.core.reports import CSV_HEADER, period_range
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.helpers import at, calendar_range, log_in, log_in_as, open_calendar
 

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from miwell.accounts.service import CurrentUser
-from miwell.scheduling import service
+from miwell.scheduling import services as service
 from tests.factories import as_current, make_user
 
 # Tuesday 1 December 2026, 08:00 in London (UTC in winter): before the day's first slot.
@@ -92,6 +92,6 @@ def count_statements(engine: Engine) -> Iterator[list[str]]:
 
 def accept_links(s: Session, user: CurrentUser) -> list[str]:
     """The account's owner accepts every clinic's request to link it (the consent staff cannot give)."""
-    from miwell.scheduling import links
+    from miwell.scheduling.services import links
 
     return [links.answer(s, user, r.id, True) for r in links.my_requests(s, user)]

@@ -16,8 +16,8 @@ from miwell.accounts import service as accounts
 from miwell.accounts import web
 from miwell.accounts.state import AuthState
 from miwell.db import session_scope
-from miwell.scheduling.report_state import ReportState
-from miwell.scheduling.state import PatientsState
+from miwell.scheduling.states import ReportState
+from miwell.scheduling.states import PatientsState
 from miwell.wellbeing.state import MINUTES_REFUSED, TodayState
 from tests.factories import make_user
 from tests.services.scheduling_helpers import make_org

@@ -25,7 +25,7 @@ import miwell.miwell  # noqa: F401 - registers every page and state
 from miwell.accounts import service as accounts
 from miwell.accounts.state import AuthState
 from miwell.db import session_scope
-from miwell.scheduling import service as scheduling
+from miwell.scheduling import services as scheduling
 from tests.factories import as_current, make_user
 from tests.services.scheduling_helpers import make_org
 

@@ -7,9 +7,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from miwell.db import session_scope
-from miwell.scheduling import service
+from miwell.scheduling import services as service
 from miwell.scheduling.models import Agenda, Appointment, AppointmentStatusChange, Client, ClinicPatient, Doctor
-from miwell.scheduling.service import SLOT_TAKEN, SchedulingError
+from miwell.scheduling.services import SLOT_TAKEN, SchedulingError
 from tests.services.scheduling_helpers import NOW, TODAY, agenda_for, at, count_statements, make_org
 
 TOMORROW = TODAY + timedelta(days=1)

@@ -14,12 +14,14 @@ from sqlmodel import select
 
 from miwell.accounts.service import PermissionDenied
 from miwell.db import session_scope
-from miwell.scheduling import calendar_service, service
-from miwell.scheduling.calendar_service import Filters
-from miwell.scheduling.calendar_view import visible_range
+from miwell.scheduling import services as service
+from miwell.scheduling.services import appointments
+from miwell.scheduling.services import calendar as calendar_service
+from miwell.scheduling.services.calendar import Filters
+from miwell.scheduling.core.calendar_view import visible_range
 from miwell.scheduling.models import Appointment, AppointmentStatusChange
-from miwell.scheduling.reports import appointments_ics, count_by_doctor, count_by_status
-from miwell.scheduling.service import SLOT_TAKEN, NotFound, SchedulingError
+from miwell.scheduling.core.reports import appointments_ics, count_by_doctor, count_by_status
+from miwell.scheduling.services import SLOT_TAKEN, NotFound, SchedulingError
 from tests.factories import as_current, make_user
 from tests.services.scheduling_helpers import NOW, TODAY, accept_links, agenda_for, at, count_statements, make_org
 
@@ -249,7 +251,7 @@ def test_when_the_index_refuses_the_move_the_appointment_stays(engine, monkeypat
         before = version(s, a)
         mine_id = mine.id
     stale = [service.OfferedSlot(at(TOMORROW, 10), at(TOMORROW, 10, 30), 0, a.clinic_id, "Alpha Clinic")]
-    monkeypatch.setattr(service, "_offer", lambda *args, **kwargs: stale)
+    monkeypatch.setattr(appointments, "_offer", lambda *args, **kwargs: stale)
     with pytest.raises(SchedulingError, match=SLOT_TAKEN):
         with session_scope(engine) as s:
             try:

@@ -7,7 +7,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from miwell.db import session_scope
-from miwell.scheduling import service
+from miwell.scheduling import services as service
 from miwell.scheduling.models import Appointment
 from tests.services.scheduling_helpers import NOW, TODAY, at, make_org
 

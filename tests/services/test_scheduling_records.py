@@ -9,10 +9,11 @@ from miwell.accounts import service as accounts
 from miwell.accounts.models import User
 from miwell.accounts.service import AccountError, CurrentUser, PermissionDenied
 from miwell.db import session_scope
-from miwell.scheduling import links, service
-from miwell.scheduling.colours import PALETTE
+from miwell.scheduling import services as service
+from miwell.scheduling.services import links
+from miwell.scheduling.core.colours import PALETTE
 from miwell.scheduling.models import Client, ClinicPatient, Doctor
-from miwell.scheduling.service import NotFound, SchedulingError
+from miwell.scheduling.services import NotFound, SchedulingError
 from tests.factories import PASSWORD, as_current, make_user
 from tests.services.scheduling_helpers import NOW, TODAY, accept_links, at, make_org
 

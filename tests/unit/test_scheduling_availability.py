@@ -1,4 +1,4 @@
-"""Tests for miwell.scheduling.availability: rule validation, conflicts and free slots."""
+"""Tests for miwell.scheduling.core.availability: rule validation, conflicts and free slots."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from miwell.scheduling.availability import (
+from miwell.scheduling.core.availability import (
     AgendaRule,
     Slot,
     _free_slot_offers,

@@ -1,4 +1,4 @@
-"""Tests for miwell.scheduling.calendar_view: calendar event dicts and the visible range."""
+"""Tests for miwell.scheduling.core.calendar_view: calendar event dicts and the visible range."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from miwell.scheduling.availability import Slot
-from miwell.scheduling.calendar_view import (
+from miwell.scheduling.core.availability import Slot
+from miwell.scheduling.core.calendar_view import (
     FALLBACK_COLOUR,
     MAX_VISIBLE_DAYS,
     VisibleRange,
@@ -22,9 +22,9 @@ from miwell.scheduling.calendar_view import (
     tint,
     visible_range,
 )
-from miwell.scheduling.colours import PALETTE
-from miwell.scheduling.reports import AppointmentRecord
-from miwell.scheduling.status import STATUSES
+from miwell.scheduling.core.colours import PALETTE
+from miwell.scheduling.core.reports import AppointmentRecord
+from miwell.scheduling.core.status import STATUSES
 
 hex_colours = st.tuples(*[st.integers(0, 255)] * 3).map(lambda rgb: "#%02x%02x%02x" % rgb)
 
@@ -241,7 +241,7 @@ class TestVisibleRange:
 
 class TestDaySummaries:
     def test_one_all_day_count_per_doctor_and_day_in_order(self) -> None:
-        from miwell.scheduling.calendar_view import DayCount, day_summary_events
+        from miwell.scheduling.core.calendar_view import DayCount, day_summary_events
 
         monday, tuesday = date(2026, 11, 30), date(2026, 12, 1)
         events = day_summary_events(

@@ -1,4 +1,4 @@
-"""Tests for miwell.scheduling.colours: the event palette and colour suggestions."""
+"""Tests for miwell.scheduling.core.colours: the event palette and colour suggestions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from miwell.scheduling.colours import PALETTE, default_colour, is_valid_colour
+from miwell.scheduling.core.colours import PALETTE, default_colour, is_valid_colour
 
 
 def relative_luminance(hex_colour: str) -> float:

@@ -1,4 +1,4 @@
-"""Tests for miwell.scheduling.reports: day groups and counts, CSV and iCalendar exports."""
+"""Tests for miwell.scheduling.core.reports: day groups and counts, CSV and iCalendar exports."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from miwell.scheduling.reports import (
+from miwell.scheduling.core.reports import (
     CSV_HEADER,
     AppointmentRecord,
     DoctorCount,
@@ -23,7 +23,7 @@ from miwell.scheduling.reports import (
     group_by_day,
     period_range,
 )
-from miwell.scheduling.status import STATUSES
+from miwell.scheduling.core.status import STATUSES
 
 NOW = datetime(2026, 11, 25, 8, 30, tzinfo=timezone.utc)
 

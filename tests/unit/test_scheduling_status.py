@@ -1,4 +1,4 @@
-"""Tests for miwell.scheduling.status: the appointment status lifecycle."""
+"""Tests for miwell.scheduling.core.status: the appointment status lifecycle."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from miwell.scheduling.status import (
+from miwell.scheduling.core.status import (
     ACTIVE_STATUSES,
     FINAL_STATUSES,
     STATUSES,

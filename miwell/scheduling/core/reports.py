@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event
 
-from miwell.scheduling.status import STATUSES, status_label
+from miwell.scheduling.core.status import STATUSES, status_label
 
 __all__ = [
     "CSV_HEADER",

@@ -1,52 +1,30 @@
-"""Reflex states of the clinic calendar page: the view with its filters, and its two dialogs.
-
-Live updates: each open calendar runs one background watcher (:meth:`CalendarState.watch`,
-started by the page's on_load). Every ``POLL_SECONDS`` it reads the organisation's
-``calendar_version``, one integer that every booking, status change, move, agenda and doctor
-change increments in its own transaction (``service._touch_calendar``). Only when it differs from
-what the page last loaded does the watcher reload the visible range, off the event loop, and push
-the new events. The database is what all backend workers share, so this works the same with one
-worker or several sharing state through Redis; the watcher runs in the worker that holds the
-tab's websocket.
-
-The watcher stops when the tab leaves the page or disconnects (Reflex cancels the page-load chain
-it belongs to: a newer navigation supersedes it and a disconnect cancels it), and, as a second
-line, when it sees the tab on another page, the session ended, the tab gone for a while, or a
-newer watcher for the same tab.
-
-The events of a busy month can be large, so they live in :class:`CalendarState` alone; the
-dialogs' clicks and keystrokes go to :class:`CalendarDialogState` and never reserialise them.
-"""
+"""The calendar's two dialogs: booking a free slot, and an appointment's details, status and move."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 import dataclasses
-import uuid
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import reflex as rx
-from sqlmodel import Session
 
-from miwell.accounts import service as accounts
 from miwell.accounts.rules import Role
-from miwell.accounts.service import AccountError, CurrentUser
+from miwell.accounts.service import CurrentUser
 from miwell.accounts.state import AuthState, form_data, text_arg
-from miwell.db import get_engine, session_scope
-from miwell.scheduling import calendar_service, service
-from miwell.scheduling.calendar_service import Filters
-from miwell.scheduling.calendar_view import VisibleRange, initials, visible_range
 from miwell.ids import as_id
-from miwell.scheduling.formatting import clock, day_text, short_date
+from miwell.scheduling import services as service
+from miwell.scheduling.core.formatting import clock, day_text, short_date
+from miwell.scheduling.core.status import status_label
 from miwell.scheduling.models import ClinicPatient
-from miwell.scheduling.service import SchedulingError
-from miwell.scheduling.state import ACTION_LABELS, SELF_CLIENT, _form, _run, _today
-from miwell.scheduling.status import status_label
-from miwell.settings import get_settings
+from miwell.scheduling.services import SchedulingError
+from miwell.scheduling.services import calendar as calendar_service
+from miwell.scheduling.states.common import (
+    ACTION_LABELS,
+    SELF_CLIENT,
+    _form,
+    _run,
+    _today,
+)
 
 STAFF = Role.STAFF.value
 CALENDAR_PATH = "/staff/calendar"
@@ -58,274 +36,11 @@ CHECK_EVERY_SECONDS = 5.0
 DISCONNECTED_GRACE_SECONDS = 60.0
 
 
-@dataclass(frozen=True)
-class _Request:
-    """What one load of the calendar is for: compared to tell a stale result from a current one."""
-
-    shown: VisibleRange
-    filters: Filters
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
-
-
-def _load(user: CurrentUser, request: _Request) -> tuple[int, calendar_service.CalendarLoad]:
-    """The version first, then the range: a change committed in between shows as a newer version
-    on the next poll, so the page can lag by one poll but never miss a change."""
-    with session_scope() as s:
-        version = service.calendar_version(s, user)
-        return version, calendar_service.calendar_events(s, user, request.shown, request.filters)
-
-
-def _version(user: CurrentUser) -> int | None:
-    try:
-        with Session(get_engine()) as s:
-            return service.calendar_version(s, user)
-    except (AccountError, SchedulingError):
-        return None
-
-
-def _session_is(token: str, user_id: int) -> bool:
-    with Session(get_engine()) as s:
-        user = accounts.resolve_session(s, token)
-    return user is not None and user.id == user_id
-
-
-async def _client_connected(client_token: str) -> bool:
-    """Whether the tab has a socket on any worker (through Redis when several workers serve)."""
-    from miwell.miwell import app  # the running app; imported late because it imports every page
-
-    namespace = app.event_namespace
-    if namespace is None:
-        return False
-    manager = getattr(namespace, "_token_manager", None)
-    if manager is not None and hasattr(manager, "is_token_connected"):
-        return await manager.is_token_connected(client_token)
-    return client_token in namespace.token_to_sid
-
-
-def _local_stamp(at: datetime, timezone: str) -> str:
-    """An audit time (aware UTC; SQLite hands it back naive) on the clinic's clock."""
-    local = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(ZoneInfo(timezone))
-    return f"{day_text(local.date())}, {clock(local)}"
-
-
-def _int_or_none(raw: object) -> int | None:
-    text = str(raw or "").strip()
-    return int(text) if text.isdigit() else None
-
-
-class CalendarState(AuthState):
-    clinics: list[dict[str, str]] = []
-    doctors: list[dict[str, str]] = []
-    clinic_id: str = ""
-    doctor_ids: list[str] = []
-    patient: str = ""
-    show_cancelled: bool = False
-    time_zone: str = get_settings().default_timezone
-    slot_min_time: str = "08:00:00"
-    slot_max_time: str = "19:00:00"
-    loaded: bool = False
-
-    events: list[dict[str, Any]] = []
-    summary: str = ""
-    notice: str = ""
-    error: str = ""
-    # "<view> <first day> <last day>" of the events shown: lets a test or a screen reader know
-    # which range they belong to.
-    shown: str = ""
-
-    _shown: VisibleRange | None = None
-    _loaded_version: int = -1
-    _watcher: str = ""
-
-    # --- what to load ---
-
-    def _filters(self) -> Filters:
-        return Filters(
-            clinic_id=_int_or_none(self.clinic_id),
-            doctor_ids=tuple(d for d in (_int_or_none(x) for x in self.doctor_ids) if d is not None),
-            patient=self.patient,
-            include_cancelled=self.show_cancelled,
-        )
-
-    def _request(self) -> _Request | None:
-        return None if self._shown is None else _Request(self._shown, self._filters())
-
-    def _apply(self, request: _Request, version: int, load: calendar_service.CalendarLoad) -> None:
-        self._loaded_version = version
-        self.events = load.events
-        self.shown = f"{request.shown.view} {request.shown.first_day.isoformat()} {request.shown.last_day.isoformat()}"
-        parts = [_plural(load.appointments, "appointment")]
-        if request.shown.shows_free_slots and not load.free_note:
-            parts.append(_plural(load.free_slots, "free slot"))
-        self.summary = " · ".join(parts)
-        notices = []
-        if load.summarised:
-            notices.append(
-                f"{load.appointments:,} appointments are too many to show one by one: each doctor's day shows "
-                "their count. Choose doctors, or open a week or a day, to see each booking."
-            )
-        if load.free_note:
-            notices.append(load.free_note)
-        self.notice = " ".join(notices)
-
-    def _reload(self, user: CurrentUser) -> None:
-        request = self._request()
-        if request is None:
-            return
-        try:
-            version, load = _load(user, request)
-        except (SchedulingError, AccountError) as exc:
-            self.error = str(exc)
-            return
-        self.error = ""
-        self._apply(request, version, load)
-
-    # --- page events ---
-
-    @rx.event
-    def load(self):
-        user = self._require(STAFF)
-        if user is None:
-            return self._turn_away(self._current_user())
-        setup, error = _run(lambda s: calendar_service.calendar_setup(s, user))
-        if setup is None:
-            self.error = error
-            return
-        self.clinics = [{"id": str(c.id), "label": c.name, "timezone": c.timezone} for c in setup.clinics]
-        self.doctors = [{"id": str(d.id), "name": d.name, "colour": d.colour, "initials": initials(d.name)} for d in setup.doctors]
-        # Filters kept from an earlier visit may name records deleted since.
-        known = {d["id"] for d in self.doctors}
-        self.doctor_ids = [d for d in self.doctor_ids if d in known]
-        if self.clinic_id not in {c["id"] for c in self.clinics}:
-            self.clinic_id = ""
-        self._set_time_zone()
-        self.slot_min_time = f"{setup.first_hour:02d}:00:00"
-        self.slot_max_time = f"{setup.last_hour:02d}:00:00" if setup.last_hour < 24 else "24:00:00"
-        self.loaded = True
-        self._reload(user)
-        return CalendarState.watch
-
-    def _set_time_zone(self) -> None:
-        chosen = next((c for c in self.clinics if c["id"] == self.clinic_id), None) or (self.clinics or [None])[0]
-        self.time_zone = chosen["timezone"] if chosen else get_settings().default_timezone
-
-    @rx.event
-    def load_range(self, start: str, end: str, view: str):
-        user = self._require(STAFF)
-        if user is None:
-            return self._turn_away(self._current_user())
-        try:
-            self._shown = visible_range(start, end, view)
-        except ValueError as exc:
-            # Any browser can send anything: show nothing rather than guess.
-            self._shown, self.events, self.shown = None, [], ""
-            self.error = str(exc)
-            return
-        self._reload(user)
-
-    @rx.event
-    def set_clinic(self, value: str):
-        user = self._require(STAFF)
-        if user is None:
-            return self._turn_away(self._current_user())
-        value = text_arg(value)
-        self.clinic_id = value if value in {c["id"] for c in self.clinics} else ""
-        self._set_time_zone()
-        self._reload(user)
-
-    @rx.event
-    def toggle_doctor(self, doctor_id: str):
-        user = self._require(STAFF)
-        if user is None:
-            return self._turn_away(self._current_user())
-        doctor_id = text_arg(doctor_id)
-        if doctor_id not in {d["id"] for d in self.doctors}:
-            return
-        if doctor_id in self.doctor_ids:
-            self.doctor_ids = [d for d in self.doctor_ids if d != doctor_id]
-        else:
-            self.doctor_ids = [*self.doctor_ids, doctor_id]
-        self._reload(user)
-
-    @rx.event
-    def all_doctors(self):
-        user = self._require(STAFF)
-        if user is None:
-            return self._turn_away(self._current_user())
-        self.doctor_ids = []
-        self._reload(user)
-
-    @rx.event
-    def set_patient(self, value: str):
-        user = self._require(STAFF)
-        if user is None:
-            return self._turn_away(self._current_user())
-        self.patient = str(value or "")[: service.SEARCH_MAX]
-        self._reload(user)
-
-    @rx.event
-    def set_show_cancelled(self, value: bool):
-        user = self._require(STAFF)
-        if user is None:
-            return self._turn_away(self._current_user())
-        self.show_cancelled = bool(value)
-        self._reload(user)
-
-    @rx.event
-    def refresh(self):
-        user = self._require(STAFF)
-        if user is None:
-            return self._turn_away(self._current_user())
-        self._reload(user)
-
-    @rx.event(background=True, supersedes=True)
-    async def watch(self):
-        async with self:
-            user = self._require(STAFF)
-            if user is None:
-                return
-            generation = uuid.uuid4().hex
-            self._watcher = generation
-            token, client = self._session_token(), self.router.session.client_token
-        seen = await asyncio.to_thread(_version, user)
-        last_check = last_seen = time.monotonic()
-        while True:
-            await asyncio.sleep(POLL_SECONDS)
-            now = time.monotonic()
-            if now - last_check >= CHECK_EVERY_SECONDS:
-                last_check = now
-                if not await asyncio.to_thread(_session_is, token, user.id):
-                    return
-                if await _client_connected(client):
-                    last_seen = now
-                elif now - last_seen > DISCONNECTED_GRACE_SECONDS:
-                    return
-            current = await asyncio.to_thread(_version, user)
-            if current is None:
-                return
-            if current == seen:
-                continue
-            async with self:
-                if self._watcher != generation or not self.router.url.path.rstrip("/").endswith(CALENDAR_PATH):
-                    return
-                # The tab's own booking or move has already reloaded it.
-                request = None if self._loaded_version == current else self._request()
-            seen = current
-            if request is None:
-                continue
-            try:
-                version, load = await asyncio.to_thread(_load, user, request)
-            except (SchedulingError, AccountError):
-                continue
-            async with self:
-                if self._watcher != generation:
-                    return
-                if self._request() == request:  # the receptionist has not moved on meanwhile
-                    self._apply(request, version, load)
-
+from miwell.scheduling.states.calendar import (
+    CalendarState,
+    _int_or_none,
+    _local_stamp,
+)
 
 # --- the dialogs -------------------------------------------------------------------------------------
 
@@ -671,6 +386,3 @@ class CalendarDialogState(AuthState):
         self.details_error = error
         if not error:
             return rx.toast.success(f"Moved to {day_text(new_start.date())} at {clock(new_start)}.")
-
-
-__all__ = ["CALENDAR_PATH", "CalendarDialogState", "CalendarState", "MoveDay"]

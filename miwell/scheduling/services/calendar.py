@@ -1,11 +1,11 @@
 """Reads behind the clinic calendar, the reports and a patient's own appointments.
 
-Like :mod:`miwell.scheduling.service`, every function takes the acting user and checks role and
+Like :mod:`miwell.scheduling.services`, every function takes the acting user and checks role and
 organisation itself; ids that come from a browser are only hints. Each read is one query (plus the
 free-slot computation for the calendar's time grids), whatever the number of rows: the calendar
 asks for one visible range at a time and the report for one period.
 
-Writes (booking, status changes, moving an appointment) stay in ``service``.
+Writes (booking, status changes, moving an appointment) are in ``appointments``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from sqlmodel import Session, col, select
 
 from miwell.accounts.rules import Role
 from miwell.accounts.service import CurrentUser, require_role
-from miwell.scheduling import service
-from miwell.scheduling.calendar_view import (
+from miwell.scheduling.core.calendar_view import (
     MAX_APPOINTMENT_EVENTS,
     DayCount,
     VisibleRange,
@@ -28,7 +27,9 @@ from miwell.scheduling.calendar_view import (
     day_summary_events,
     free_slot_events,
 )
-from miwell.scheduling.formatting import span_text
+from miwell.scheduling.core.formatting import span_text
+from miwell.scheduling.core.reports import AppointmentRecord
+from miwell.scheduling.core.status import STATUSES, status_label
 from miwell.scheduling.models import (
     Agenda,
     Appointment,
@@ -38,9 +39,11 @@ from miwell.scheduling.models import (
     ClinicPatient,
     Doctor,
 )
-from miwell.scheduling.reports import AppointmentRecord
-from miwell.scheduling.service import NOT_FOUND, NotFound, SchedulingError, actions_for, local_now
-from miwell.scheduling.status import STATUSES, status_label
+from miwell.scheduling.services.appointments import HistoryRow, actions_for, free_slots_between
+from miwell.scheduling.services.common import SEARCH_MAX, SELF_CLIENT_LABEL, _staff_organisation, local_now
+from miwell.scheduling.services.errors import NOT_FOUND, NotFound, SchedulingError
+from miwell.scheduling.services.organisations import ClinicRow, list_clinics
+from miwell.scheduling.services.people import get_doctor
 from miwell.timeutil import utcnow
 
 # Free slots of more doctors than this at once would tile a week into slivers nobody can click.
@@ -48,7 +51,7 @@ MAX_FREE_SLOT_DOCTORS = 8
 # A report period longer than a year is a data export, not a report.
 MAX_REPORT_DAYS = 366
 PATIENT_UPCOMING_LIMIT = 20
-# No clinic is more than 14 hours behind UTC (see service._WIDEST_UTC_OFFSET).
+# No clinic is more than 14 hours behind UTC (see common._WIDEST_UTC_OFFSET).
 _WIDEST_UTC_OFFSET = timedelta(hours=14)
 
 
@@ -116,7 +119,7 @@ def _records(session: Session, statement) -> list[AppointmentRecord]:
 
 
 def _patient_pattern(text: str) -> str:
-    return f"%{' '.join((text or '').split()).lower()[: service.SEARCH_MAX]}%"
+    return f"%{' '.join((text or '').split()).lower()[: SEARCH_MAX]}%"
 
 
 def _narrowed(statement, organisation_id: int, first_day: date, end_day: date, filters: Filters):
@@ -150,7 +153,7 @@ def appointment_records(
 ) -> list[AppointmentRecord]:
     """The organisation's appointments starting from ``first_day`` up to ``end_day`` (exclusive),
     narrowed by ``filters``, in start order: one indexed query with every name already joined."""
-    organisation_id = service._staff_organisation(actor)
+    organisation_id = _staff_organisation(actor)
     statement = _narrowed(_record_query(), organisation_id, first_day, end_day, filters)
     return _records(session, statement.order_by(*_RECORD_ORDER))
 
@@ -184,15 +187,15 @@ class DoctorChoice:
 class CalendarSetup:
     """What the calendar page needs once: its filters' choices and the hours its grid spans."""
 
-    clinics: list[service.ClinicRow]
+    clinics: list[ClinicRow]
     doctors: list[DoctorChoice]
     first_hour: int
     last_hour: int
 
 
 def calendar_setup(session: Session, actor: CurrentUser) -> CalendarSetup:
-    organisation_id = service._staff_organisation(actor)
-    clinics = service.list_clinics(session, actor)
+    organisation_id = _staff_organisation(actor)
+    clinics = list_clinics(session, actor)
     doctors = session.exec(
         select(Doctor.id, Doctor.full_name, Doctor.colour)
         .where(Doctor.organisation_id == organisation_id)
@@ -235,7 +238,7 @@ def calendar_events(
     """Everything one calendar view shows, as FullCalendar event dicts: the appointments of the
     visible range and, in the time grids, the free slots of the chosen doctors (computed, never
     stored). ``filters.statuses`` is ignored: the calendar hides only cancelled bookings."""
-    organisation_id = service._staff_organisation(actor)
+    organisation_id = _staff_organisation(actor)
     filters = Filters(filters.clinic_id, filters.doctor_ids, filters.patient, (), filters.include_cancelled)
     # Counting first is cheap on the index, and spares building thousands of records for nothing.
     counted = select(func.count()).select_from(Appointment)
@@ -266,7 +269,7 @@ def calendar_events(
         if len(wanted) > MAX_FREE_SLOT_DOCTORS:
             free_note = f"Choose up to {MAX_FREE_SLOT_DOCTORS} doctors to see their free slots."
         elif wanted:
-            offered = service.free_slots_between(
+            offered = free_slots_between(
                 session, actor, shown.first_day, shown.last_day, doctor_id=wanted[0] if len(wanted) == 1 else None, now=now
             )
             slots = {
@@ -300,13 +303,13 @@ class AppointmentDetails:
     note: str
     actions: tuple[str, ...]  # statuses it may move to now
     can_move: bool
-    history: list[service.HistoryRow]
+    history: list[HistoryRow]
 
 
 def appointment_details(
     session: Session, actor: CurrentUser, appointment_id: int, now: datetime | None = None
 ) -> AppointmentDetails:
-    organisation_id = service._staff_organisation(actor)
+    organisation_id = _staff_organisation(actor)
     row = session.exec(
         select(
             Appointment, Doctor.full_name, Doctor.colour, Clinic.name, Clinic.timezone, ClinicPatient.full_name,
@@ -322,7 +325,7 @@ def appointment_details(
         raise NotFound(NOT_FOUND)
     appointment, doctor, colour, clinic, timezone, patient, client, client_patient = row
     if client_patient is not None and client_patient == appointment.patient_id:
-        client = service.SELF_CLIENT_LABEL
+        client = SELF_CLIENT_LABEL
     changes = session.exec(
         select(AppointmentStatusChange)
         .where(AppointmentStatusChange.appointment_id == appointment_id)
@@ -347,7 +350,7 @@ def appointment_details(
         actions=actions_for(appointment.status, appointment.starts_at, clinic_now),
         can_move=appointment.status in ("scheduled", "confirmed"),
         history=[
-            service.HistoryRow(c.from_status or "", c.to_status, c.changed_by_name, c.changed_at, c.reason) for c in changes
+            HistoryRow(c.from_status or "", c.to_status, c.changed_by_name, c.changed_at, c.reason) for c in changes
         ],
     )
 
@@ -378,7 +381,7 @@ def doctor_records(
 ) -> tuple[str, list[AppointmentRecord]]:
     """A doctor's name and appointments for an .ics download, cancelled ones included so that a
     calendar that imported them earlier marks them cancelled."""
-    doctor = service.get_doctor(session, actor, doctor_id)
+    doctor = get_doctor(session, actor, doctor_id)
     _checked_period(first_day, end_day)
     return doctor.full_name, appointment_records(session, actor, first_day, end_day, Filters(doctor_ids=(doctor_id,)))
 

@@ -11,8 +11,8 @@ from miwell.accounts.service import AccountError
 from miwell.accounts.state import AuthState
 from miwell.db import session_scope
 from miwell.ids import as_id
-from miwell.scheduling import links
-from miwell.scheduling.errors import SchedulingError
+from miwell.scheduling.services import links
+from miwell.scheduling.services.errors import SchedulingError
 
 LINKABLE = (Role.PATIENT.value, Role.PSYCHIATRIST.value)
 

@@ -17,10 +17,11 @@ import reflex as rx
 from miwell.accounts.rules import Role
 from miwell.accounts.service import CurrentUser
 from miwell.accounts.state import AuthState, form_data
-from miwell.scheduling import calendar_service, service
-from miwell.scheduling.calendar_service import Filters
-from miwell.scheduling.formatting import clock, day_text, short_date
-from miwell.scheduling.reports import (
+from miwell.scheduling import services as service
+from miwell.scheduling.services import calendar as calendar_service
+from miwell.scheduling.services.calendar import Filters
+from miwell.scheduling.core.formatting import clock, day_text, short_date
+from miwell.scheduling.core.reports import (
     AppointmentRecord,
     appointments_csv,
     appointments_ics,
@@ -29,9 +30,9 @@ from miwell.scheduling.reports import (
     group_by_day,
     period_range,
 )
-from miwell.scheduling.service import SchedulingError
-from miwell.scheduling.state import _form, _last_segment, _run, _today
-from miwell.scheduling.status import STATUSES, status_label
+from miwell.scheduling.services import SchedulingError
+from miwell.scheduling.states.common import _form, _last_segment, _run, _today
+from miwell.scheduling.core.status import STATUSES, status_label
 
 STAFF = Role.STAFF.value
 ROWS_SHOWN = 500

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from miwell.scheduling.services.errors import SchedulingError
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -21,8 +22,12 @@ from miwell.accounts.models import User
 from miwell.accounts.rules import Role
 from miwell.accounts.service import CurrentUser, PermissionDenied, require_role
 from miwell.ids import is_id
-from miwell.scheduling.errors import SchedulingError
-from miwell.scheduling.models import AccountLinkRequest, ClinicPatient, Doctor, Organisation
+from miwell.scheduling.models import (
+    AccountLinkRequest,
+    ClinicPatient,
+    Doctor,
+    Organisation,
+)
 from miwell.timeutil import utcnow
 
 PENDING, ACCEPTED, DECLINED = "pending", "accepted", "declined"

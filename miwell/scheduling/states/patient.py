@@ -13,11 +13,11 @@ import reflex as rx
 from miwell.accounts.rules import Role
 from miwell.accounts.state import AuthState
 from miwell.ids import as_id
-from miwell.scheduling import calendar_service
-from miwell.scheduling.formatting import clock, day_text
-from miwell.scheduling.reports import appointments_ics
-from miwell.scheduling.state import _run
-from miwell.scheduling.status import status_label
+from miwell.scheduling.services import calendar as calendar_service
+from miwell.scheduling.core.formatting import clock, day_text
+from miwell.scheduling.core.reports import appointments_ics
+from miwell.scheduling.states.common import _run
+from miwell.scheduling.core.status import status_label
 
 PATIENT = Role.PATIENT.value
 

@@ -22,10 +22,10 @@ from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from miwell.scheduling.availability import Slot
-from miwell.scheduling.colours import is_valid_colour
-from miwell.scheduling.reports import AppointmentRecord
-from miwell.scheduling.status import status_label
+from miwell.scheduling.core.availability import Slot
+from miwell.scheduling.core.colours import is_valid_colour
+from miwell.scheduling.core.reports import AppointmentRecord
+from miwell.scheduling.core.status import status_label
 
 __all__ = [
     "DayCount",

@@ -1,0 +1,213 @@
+"""Admins' organisations, with their clinics and staff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from miwell.accounts.service import CurrentUser
+from miwell.accounts.state import AuthState, form_data
+from miwell.scheduling import services as service
+from miwell.scheduling.services import SchedulingError
+from miwell.scheduling.states.common import (
+    ADMIN,
+    _form,
+    _last_segment,
+    _run,
+)
+
+# --- admin: organisations, clinics, staff -------------------------------------------------------------
+
+
+class OrganisationsState(AuthState):
+    rows: list[dict[str, str]] = []
+    error: str = ""
+    form_key: int = 0
+
+    def _load(self, user: CurrentUser) -> None:
+        rows, error = _run(lambda s: service.list_organisations(s, user))
+        if error:
+            self.error = error
+        self.rows = [
+            {
+                "id": str(o.id),
+                "name": o.name,
+                "clinics": str(o.clinics),
+                "staff": str(o.staff),
+                "doctors": str(o.doctors),
+                "href": f"/admin/organisations/{o.id}",
+            }
+            for o in rows or []
+        ]
+
+    @rx.event
+    def load(self):
+        user = self._require(ADMIN)
+        if user is None:
+            return self._turn_away(self._current_user())
+        self.error = ""
+        self._load(user)
+
+    @rx.event
+    def create(self, form: dict[str, Any]):
+        form = form_data(form)
+        user = self._require(ADMIN)
+        if user is None:
+            return self._turn_away(self._current_user())
+        name, error = _run(lambda s: service.create_organisation(s, user, _form(form, "name")).name)
+        if error:
+            self.error = error
+            return
+        self.error = ""
+        self.form_key += 1
+        self._load(user)
+        return rx.toast.success(f"{name} added. Add its clinics and staff on its page.")
+
+
+class OrganisationPageState(AuthState):
+    loaded: bool = False
+    found: bool = False
+    org_ref: str = ""
+    name: str = ""
+    rename_error: str = ""
+    rename_key: int = 0
+    clinics: list[dict[str, str]] = []
+    clinic_error: str = ""
+    clinic_form: dict[str, str] = {}
+    clinic_key: int = 0
+    staff: list[dict[str, str]] = []
+    staff_error: str = ""
+    staff_key: int = 0
+    delete_error: str = ""
+
+    def _load(self, user: CurrentUser) -> str:
+        organisation_id = service.parse_id(self.org_ref)
+
+        def read(s):
+            return (
+                service.get_organisation(s, user, organisation_id),
+                service.list_clinics(s, user, organisation_id),
+                service.list_staff(s, user, organisation_id),
+            )
+
+        result, error = _run(read)
+        self.found = result is not None
+        if result is None:
+            return error
+        organisation, clinics, staff = result
+        self.name = organisation.name
+        self.clinics = [{"id": str(c.id), "name": c.name, "address": c.address, "timezone": c.timezone} for c in clinics]
+        self.staff = [{"name": u.full_name, "email": u.email, "phone": u.phone, "since": u.since} for u in staff]
+        return ""
+
+    @rx.event
+    def load(self):
+        user = self._require(ADMIN)
+        if user is None:
+            return self._turn_away(self._current_user())
+        self.org_ref = _last_segment(self.router.url.path)
+        self.rename_error = self.clinic_error = self.staff_error = self.delete_error = ""
+        self.clinic_form = {}
+        try:
+            error = self._load(user)
+        except SchedulingError as exc:
+            self.found, error = False, str(exc)
+        self.loaded = True
+        if not self.found:
+            return rx.toast.warning(error or service.NOT_FOUND)
+        self.rename_key += 1
+        self.clinic_key += 1
+        self.staff_key += 1
+
+    @rx.event
+    def rename(self, form: dict[str, Any]):
+        form = form_data(form)
+        user = self._require(ADMIN)
+        if user is None:
+            return self._turn_away(self._current_user())
+        _, error = _run(lambda s: service.rename_organisation(s, user, service.parse_id(self.org_ref), _form(form, "name")))
+        self.rename_error = error
+        if not error:
+            self._load(user)
+            return rx.toast.success("Name saved.")
+
+    @rx.event
+    def delete_organisation(self):
+        user = self._require(ADMIN)
+        if user is None:
+            return self._turn_away(self._current_user())
+        name, error = _run(lambda s: service.delete_organisation(s, user, service.parse_id(self.org_ref)))
+        if error:
+            self.delete_error = error
+            return
+        return [rx.redirect("/admin/organisations"), rx.toast.success(f"{name} deleted.")]
+
+    @rx.event
+    def edit_clinic(self, clinic_id: str):
+        self.clinic_form = next((dict(c) for c in self.clinics if c["id"] == clinic_id), {})
+        self.clinic_error = ""
+        self.clinic_key += 1
+
+    @rx.event
+    def new_clinic(self):
+        self.clinic_form, self.clinic_error = {}, ""
+        self.clinic_key += 1
+
+    @rx.event
+    def save_clinic(self, form: dict[str, Any]):
+        form = form_data(form)
+        user = self._require(ADMIN)
+        if user is None:
+            return self._turn_away(self._current_user())
+        editing = self.clinic_form.get("id", "")
+        fields = (_form(form, "name"), _form(form, "address"), _form(form, "timezone"))
+        _, error = _run(
+            lambda s: service.update_clinic(s, user, service.parse_id(editing), *fields)
+            if editing
+            else service.create_clinic(s, user, service.parse_id(self.org_ref), *fields)
+        )
+        if error:
+            self.clinic_error = error
+            return
+        self.clinic_form, self.clinic_error = {}, ""
+        self.clinic_key += 1
+        self._load(user)
+        return rx.toast.success("Clinic saved." if editing else "Clinic added.")
+
+    @rx.event
+    def delete_clinic(self, clinic_id: str):
+        user = self._require(ADMIN)
+        if user is None:
+            return self._turn_away(self._current_user())
+        name, error = _run(lambda s: service.delete_clinic(s, user, service.parse_id(clinic_id)))
+        self.clinic_error = error
+        if error:
+            return
+        self._load(user)
+        return rx.toast.success(f"{name} deleted.")
+
+    @rx.event
+    def create_staff(self, form: dict[str, Any]):
+        form = form_data(form)
+        user = self._require(ADMIN)
+        if user is None:
+            return self._turn_away(self._current_user())
+        name, error = _run(
+            lambda s: service.create_staff(
+                s,
+                user,
+                service.parse_id(self.org_ref),
+                full_name=_form(form, "full_name"),
+                email=_form(form, "email"),
+                phone=_form(form, "phone"),
+                password=_form(form, "password"),
+            ).full_name
+        )
+        if error:
+            self.staff_error = error
+            return
+        self.staff_error = ""
+        self.staff_key += 1
+        self._load(user)
+        return rx.toast.success(f"Account created for {name}.")
