@@ -27,7 +27,7 @@ from miwell.accounts.service import CurrentUser
 from miwell.db import make_engine
 from miwell.notifications import service as alerts
 from miwell.timeutil import utcnow
-from miwell.wellbeing import service
+from miwell.wellbeing import services as service
 from miwell.wellbeing.models import MoodEntry
 from tests.conftest import PostgresServer, upgrade
 

@@ -18,9 +18,9 @@ from miwell.accounts.rules import display_phone
 from miwell.accounts.service import CurrentUser
 from miwell.ids import is_id
 from miwell.timeutil import utcnow
-from miwell.wellbeing.access import PermissionDenied, require_psychiatrist
+from miwell.wellbeing.services.access import PermissionDenied, require_psychiatrist
 from miwell.wellbeing.models import MoodEntry, RiskAlert
-from miwell.wellbeing.risk import RiskAssessment
+from miwell.wellbeing.core.risk import RiskAssessment
 
 NOT_YOUR_ALERT = "That alert is not for you, or no longer exists."
 

@@ -28,9 +28,9 @@ from miwell.accounts.service import AccountError, CurrentUser
 from miwell.accounts.state import AuthState
 from miwell.db import get_engine, session_scope
 from miwell.notifications import service
-from miwell.wellbeing import display
-from miwell.wellbeing import service as wellbeing
-from miwell.wellbeing.state import DashboardState, PatientPageState, patient_id_in
+from miwell.wellbeing.core import display
+from miwell.wellbeing import services as wellbeing
+from miwell.wellbeing.states import DashboardState, PatientPageState, patient_id_in
 
 POLL_SECONDS = 0.5
 # Session and connection checks cost more than the signature, so they run less often.

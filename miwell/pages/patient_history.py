@@ -14,8 +14,8 @@ from miwell.ui.wellbeing import (
     replies_list,
     versions_list,
 )
-from miwell.wellbeing.moods import FEELINGS
-from miwell.wellbeing.state import EntryRow, HistoryState
+from miwell.wellbeing.core.moods import FEELINGS
+from miwell.wellbeing.states import EntryRow, HistoryState
 
 
 def _entry(e: EntryRow) -> rx.Component:

@@ -5,7 +5,7 @@ import reflex as rx
 from miwell.accounts.state import PatientHomeState
 from miwell.ui.layout import error_callout, signed_in_page
 from miwell.ui.wellbeing import feeling_chips, minutes_slider, mood_picker, note_box
-from miwell.wellbeing.state import SAVE_BUTTON, TodayState
+from miwell.wellbeing.states import SAVE_BUTTON, TodayState
 from miwell.ui.appointments import PatientAppointmentsState, upcoming_appointments_card
 from miwell.scheduling.states import LinkRequestsState
 from miwell.ui.links import link_requests_card

@@ -5,7 +5,7 @@ import reflex as rx
 from miwell.scheduling.states import LinkRequestsState
 from miwell.ui.layout import signed_in_page
 from miwell.ui.links import link_requests_card
-from miwell.wellbeing.state import DashboardState, DashRow
+from miwell.wellbeing.states import DashboardState, DashRow
 
 TREND_COLOURS = {"drop": "red", "up": "green", "down": "red", "steady": "gray", "unknown": "gray"}
 

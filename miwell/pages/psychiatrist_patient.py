@@ -4,7 +4,7 @@ import reflex as rx
 
 from miwell.ui.layout import signed_in_page
 from miwell.ui.wellbeing import entry_body, mood_chart, pixel_grid, replies_list, reply_form, versions_list
-from miwell.wellbeing.state import EntryRow, PatientPageState, TaskCard
+from miwell.wellbeing.states import EntryRow, PatientPageState, TaskCard
 
 
 def _contact_line(icon: str, label: str, value: rx.Var, href: rx.Var | None = None) -> rx.Component:

@@ -4,7 +4,7 @@ import reflex as rx
 
 from miwell.ui.layout import signed_in_page
 from miwell.ui.wellbeing import entry_body, reply_form, risk_badge
-from miwell.wellbeing.state import FeedRow, ReviewState
+from miwell.wellbeing.states import FeedRow, ReviewState
 
 
 def _item(i: FeedRow) -> rx.Component:

@@ -4,7 +4,7 @@ import reflex as rx
 
 from miwell.ui.layout import error_callout, signed_in_page
 from miwell.wellbeing.models import TASK_DESCRIPTION_MAX, TASK_MINUTES_MAX, TASK_TITLE_MAX
-from miwell.wellbeing.state import LibraryRow, TaskLibraryState
+from miwell.wellbeing.states import LibraryRow, TaskLibraryState
 
 BANDS = [("low", "Low mood"), ("mid", "Middling"), ("high", "Good mood")]
 BAND_COLOURS = {"low": "orange", "mid": "yellow", "high": "green"}

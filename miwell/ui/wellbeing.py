@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import reflex as rx
 
-from miwell.wellbeing.moods import FEELINGS, MINUTES_MAX, MINUTES_STEP, MOODS, NOTE_MAX
+from miwell.wellbeing.core.moods import FEELINGS, MINUTES_MAX, MINUTES_STEP, MOODS, NOTE_MAX
 
 RANGES = [("30", "30 days"), ("90", "90 days"), ("365", "A year")]
 

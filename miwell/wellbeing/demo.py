@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from miwell.accounts.models import PatientProfile, User
 from miwell.accounts.service import CurrentUser
 from miwell.timeutil import utcnow
-from miwell.wellbeing import service
+from miwell.wellbeing import services as service
 from miwell.wellbeing.models import WellbeingTask
 
 # Oldest first: (score, minutes, note) for the 30 days ending yesterday.

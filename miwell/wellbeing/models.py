@@ -16,8 +16,8 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
 from miwell.timeutil import utcnow
-from miwell.wellbeing.moods import FEELING_KEYS, MAX_SCORE, MIN_SCORE, MINUTES_MAX, MINUTES_STEP, NOTE_MAX
-from miwell.wellbeing.risk import LEVELS
+from miwell.wellbeing.core.moods import FEELING_KEYS, MAX_SCORE, MIN_SCORE, MINUTES_MAX, MINUTES_STEP, NOTE_MAX
+from miwell.wellbeing.core.risk import LEVELS
 
 REPLY_MAX = 280
 TASK_TITLE_MAX = 80

@@ -97,7 +97,7 @@ def test_signed_out_visitor_gets_nothing_from_a_crafted_admin_event(page, live_a
 def test_a_pending_psychiatrist_cannot_approve_themself_or_touch_the_library(page, live_app):
     import miwell.miwell  # noqa: F401
     from miwell.accounts.vetting_state import VettingState
-    from miwell.wellbeing.state import TaskLibraryState
+    from miwell.wellbeing.states import TaskLibraryState
 
     email = unique_email("dr.crafty")
     register_psychiatrist(page, email, name="Dr Crafty Pending")
@@ -123,7 +123,7 @@ def test_a_pending_psychiatrist_cannot_approve_themself_or_touch_the_library(pag
 
 def test_a_psychiatrist_cannot_rewrite_a_colleagues_or_a_shipped_task(page, live_app):
     import miwell.miwell  # noqa: F401
-    from miwell.wellbeing.state import TaskLibraryState
+    from miwell.wellbeing.states import TaskLibraryState
 
     log_in_as(page, "psychiatrist")
     page.goto("/psychiatrist/tasks")

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from miwell.wellbeing.messages import HARD_MOMENT, MESSAGES
+from miwell.wellbeing.core.messages import HARD_MOMENT, MESSAGES
 from tests.browser.helpers import at, log_in_as, open_calendar, register_patient, sql, unique_email
 
 pytestmark = pytest.mark.browser

@@ -82,8 +82,8 @@ def test_urgent_note_reaches_the_open_dashboard_without_reload(new_page, live_ap
 
 def test_patient_cannot_open_or_delete_another_patients_entry_by_crafted_event(page, live_app):
     import miwell.miwell  # noqa: F401
-    from miwell.wellbeing.service import NOT_YOUR_ENTRY
-    from miwell.wellbeing.state import HistoryState
+    from miwell.wellbeing.services import NOT_YOUR_ENTRY
+    from miwell.wellbeing.states import HistoryState
 
     other = _query(
         live_app,

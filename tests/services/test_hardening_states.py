@@ -18,7 +18,7 @@ from miwell.accounts.state import AuthState
 from miwell.db import session_scope
 from miwell.scheduling.states import ReportState
 from miwell.scheduling.states import PatientsState
-from miwell.wellbeing.state import MINUTES_REFUSED, TodayState
+from miwell.wellbeing.states import MINUTES_REFUSED, TodayState
 from tests.factories import make_user
 from tests.services.scheduling_helpers import make_org
 

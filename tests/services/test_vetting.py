@@ -21,7 +21,7 @@ from miwell.accounts.service import AccountError, PermissionDenied
 from miwell.db import session_scope
 from miwell.notifications import service as alerts
 from miwell.timeutil import utcnow
-from miwell.wellbeing import service as wellbeing
+from miwell.wellbeing import services as wellbeing
 from tests.factories import PASSWORD, as_current, make_user
 
 

@@ -10,8 +10,8 @@ from miwell.accounts import service as accounts
 from miwell.accounts.models import PatientProfile
 from miwell.db import session_scope
 from miwell.notifications import service as alerts
-from miwell.wellbeing import service
-from miwell.wellbeing.access import PermissionDenied
+from miwell.wellbeing import services as service
+from miwell.wellbeing.services.access import PermissionDenied
 from miwell.wellbeing.models import MoodEntry, RiskAlert
 from miwell.models import metadata
 from tests.factories import PASSWORD

@@ -7,7 +7,7 @@ from miwell.accounts.models import PatientProfile, User
 from miwell.accounts.service import CurrentUser
 from miwell.db import session_scope
 from miwell.notifications import service as alerts
-from miwell.wellbeing import service
+from miwell.wellbeing import services as service
 from miwell.wellbeing.models import EntryReply, MoodEntry
 
 

@@ -8,8 +8,9 @@ from sqlmodel import select
 
 from miwell.accounts.models import PatientProfile
 from miwell.db import session_scope
-from miwell.wellbeing import messages, service
-from miwell.wellbeing.access import WellbeingError
+from miwell.wellbeing import services as service
+from miwell.wellbeing.core import messages
+from miwell.wellbeing.services.access import WellbeingError
 from miwell.wellbeing.models import (
     DailySuggestion,
     EntryReply,

@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 
 from miwell.db import session_scope
-from miwell.wellbeing import messages, service
-from miwell.wellbeing.access import WellbeingError
+from miwell.wellbeing import services as service
+from miwell.wellbeing.core import messages
+from miwell.wellbeing.services.access import WellbeingError
 from tests.services.wellbeing_helpers import NOW, save_on, task_library, team
 
 

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 
 from miwell.db import session_scope
 from miwell.notifications import service as alerts
-from miwell.wellbeing import service
-from miwell.wellbeing.access import PermissionDenied, WellbeingError
+from miwell.wellbeing import services as service
+from miwell.wellbeing.services.access import PermissionDenied, WellbeingError
 from miwell.wellbeing.models import EntryReply, WellbeingTask
 from tests.factories import as_current, make_user
 from tests.services.wellbeing_helpers import NOW, cheap_patients, count, save_on, team

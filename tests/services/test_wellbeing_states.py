@@ -21,7 +21,7 @@ from miwell.db import session_scope
 from miwell.notifications import service as alerts
 from miwell.notifications.state import AlertState
 from miwell.wellbeing.models import EntryReply, MoodEntry, RiskAlert
-from miwell.wellbeing.state import DashboardState, HistoryState, PatientPageState, TodayState
+from miwell.wellbeing.states import DashboardState, HistoryState, PatientPageState, TodayState
 from tests.services.wellbeing_helpers import save_on, task_library, team
 
 

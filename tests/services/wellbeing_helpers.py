@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from miwell.accounts.models import PatientProfile, User
 from miwell.accounts.service import CurrentUser
-from miwell.wellbeing import service
+from miwell.wellbeing import services as service
 from miwell.wellbeing.models import WellbeingTask
 from tests.factories import as_current, make_user
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from miwell.accounts import rules
 from miwell.text import BIDI_CONTROLS, clean_block, clean_line
-from miwell.wellbeing import moods
+from miwell.wellbeing.core import moods
 
 
 @pytest.mark.parametrize("raw", ["Robin\x00Hale", "Robin\x07", "a\x1bb", "x\x85y", "lone \ud800 surrogate"])

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from miwell.wellbeing.calendar_rules import (
+from miwell.wellbeing.core.calendar_rules import (
     entry_day,
     is_valid_timezone,
     rolling_average,

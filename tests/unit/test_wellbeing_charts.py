@@ -2,8 +2,8 @@
 
 from datetime import date, timedelta
 
-from miwell.wellbeing import charts
-from miwell.wellbeing.moods import mood_by_score
+from miwell.wellbeing.core import charts
+from miwell.wellbeing.core.moods import mood_by_score
 
 END = date(2026, 3, 10)  # a Tuesday
 

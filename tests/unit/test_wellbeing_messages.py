@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from miwell.wellbeing.messages import EVERYDAY, HARD_MOMENT, LOW_MOOD, MESSAGES, choose_message, pool_for
+from miwell.wellbeing.core.messages import EVERYDAY, HARD_MOMENT, LOW_MOOD, MESSAGES, choose_message, pool_for
 
 # Without a pool the choice is among the everyday messages (the hard-moment ones come after them).
 COUNT = len(EVERYDAY)

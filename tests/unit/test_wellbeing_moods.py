@@ -10,7 +10,7 @@ from miwell.text import strip_bidi
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from miwell.wellbeing.moods import (
+from miwell.wellbeing.core.moods import (
     MINUTES_MAX,
     MINUTES_STEP,
     MOODS,
@@ -150,7 +150,7 @@ def test_minutes_accepted_exactly_on_the_grid(minutes: int) -> None:
 
 
 def test_feelings_are_known_keys_each_once_in_scale_order():
-    from miwell.wellbeing.moods import FEELINGS_MAX, validate_feelings
+    from miwell.wellbeing.core.moods import FEELINGS_MAX, validate_feelings
 
     assert validate_feelings(["tired", "Anxious", "tired", " angry "]) == ("anxious", "angry", "tired")
     assert validate_feelings("lonely,hopeful") == ("lonely", "hopeful")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from miwell.wellbeing.risk import (
+from miwell.wellbeing.core.risk import (
     LEVELS,
     RISK_PHRASES,
     RiskAssessment,

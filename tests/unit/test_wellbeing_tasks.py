@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from miwell.wellbeing.moods import BANDS, mood_band
-from miwell.wellbeing.tasks import (
+from miwell.wellbeing.core.moods import BANDS, mood_band
+from miwell.wellbeing.core.tasks import (
     GROWTH_NUDGE_MINUTES,
     TaskOption,
     choose_task,

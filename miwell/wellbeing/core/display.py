@@ -7,7 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from miwell.settings import get_settings
-from miwell.wellbeing.moods import FEELING_LABELS, mood_by_score
+from miwell.wellbeing.core.moods import FEELING_LABELS, mood_by_score
 
 TREND_LABELS = {
     "drop": "⬇ Sharp drop",

@@ -25,7 +25,7 @@ import statistics
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from miwell.wellbeing.moods import BANDS, MINUTES_STEP, Band, mood_band
+from miwell.wellbeing.core.moods import BANDS, MINUTES_STEP, Band, mood_band
 
 GROWTH_NUDGE_MINUTES = MINUTES_STEP
 HARD_MOMENT_MINUTES = 5

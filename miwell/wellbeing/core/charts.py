@@ -13,8 +13,8 @@ from datetime import date, timedelta
 
 import plotly.graph_objects as go
 
-from miwell.wellbeing import calendar_rules
-from miwell.wellbeing.moods import MINUTES_MAX, MOODS, mood_by_score
+from miwell.wellbeing.core import calendar_rules
+from miwell.wellbeing.core.moods import MINUTES_MAX, MOODS, mood_by_score
 
 EMPTY_COLOUR = "#e6e8eb"
 AVERAGE_COLOUR = "#0d7377"
