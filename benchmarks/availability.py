@@ -33,7 +33,7 @@ from sqlalchemy import Engine, bindparam, text  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from miwell.accounts.models import User  # noqa: E402
-from miwell.accounts.service import CurrentUser  # noqa: E402
+from miwell.accounts.services import CurrentUser  # noqa: E402
 from miwell.db import make_engine  # noqa: E402
 from miwell.models import metadata  # noqa: E402
 from miwell.scheduling import services as service  # noqa: E402

@@ -40,7 +40,7 @@ from sqlalchemy import bindparam, func  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from miwell.accounts.models import User  # noqa: E402
-from miwell.accounts.service import CurrentUser  # noqa: E402
+from miwell.accounts.services import CurrentUser  # noqa: E402
 from miwell.db import make_engine  # noqa: E402
 from miwell.models import metadata  # noqa: E402
 from miwell.scheduling import services as service

@@ -23,7 +23,7 @@ from sqlalchemy import event, insert
 from sqlmodel import Session, select
 
 from miwell.accounts.models import PatientProfile, User
-from miwell.accounts.service import CurrentUser
+from miwell.accounts.services import CurrentUser
 from miwell.db import make_engine
 from miwell.notifications import service as alerts
 from miwell.timeutil import utcnow

@@ -6,9 +6,9 @@ import itertools
 
 from sqlmodel import Session
 
-from miwell.accounts import service
+from miwell.accounts import services as service
 from miwell.accounts.models import User
-from miwell.accounts.service import CurrentUser
+from miwell.accounts.services import CurrentUser
 from miwell.scheduling.models import Organisation
 
 PASSWORD = "calm-harbour-2026"

@@ -12,7 +12,7 @@ import getpass
 import os
 import sys
 
-from miwell.accounts import service
+from miwell.accounts import services as service
 from miwell.db import session_scope
 
 

@@ -12,7 +12,7 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, Column, ForeignKey, ForeignKeyConstraint, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from miwell.accounts.rules import ROLES, STANDINGS
+from miwell.accounts.core.rules import ROLES, STANDINGS
 from miwell.timeutil import utcnow
 
 _role_list = ", ".join(f"'{r}'" for r in ROLES)

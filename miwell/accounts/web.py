@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from miwell.accounts import service
+from miwell.accounts import services as service
 from miwell.db import session_scope
 from miwell.settings import get_settings
 

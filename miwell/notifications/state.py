@@ -22,10 +22,10 @@ import time
 import reflex as rx
 from sqlmodel import Session
 
-from miwell.accounts import service as accounts
-from miwell.accounts.rules import Role
-from miwell.accounts.service import AccountError, CurrentUser
-from miwell.accounts.state import AuthState
+from miwell.accounts import services as accounts
+from miwell.accounts.core.rules import Role
+from miwell.accounts.services import AccountError, CurrentUser
+from miwell.accounts.states.auth import AuthState
 from miwell.db import get_engine, session_scope
 from miwell.notifications import service
 from miwell.wellbeing.core import display

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from miwell.accounts.state import AccountState
+from miwell.accounts.states import AccountState
 from miwell.scheduling.states import LinkRequestsState
 from miwell.ui.layout import error_callout, field, signed_in_page
 from miwell.ui.links import link_requests_card

@@ -2,8 +2,8 @@
 
 import reflex as rx
 
-from miwell.accounts.rules import PASSWORD_MIN_LENGTH
-from miwell.accounts.state import AdminAccountsState
+from miwell.accounts.core.rules import PASSWORD_MIN_LENGTH
+from miwell.accounts.states import AdminAccountsState
 from miwell.ui.clinic import select_field
 from miwell.ui.layout import error_callout, field, signed_in_page
 from miwell.ui.tables import data_table

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from miwell.accounts.rules import PASSWORD_MIN_LENGTH
+from miwell.accounts.core.rules import PASSWORD_MIN_LENGTH
 from miwell.pages.account import TIMEZONES
 from miwell.scheduling.states import OrganisationPageState
 from miwell.ui.clinic import section_card, static_select_field

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from miwell.accounts.vetting_state import InvitationRow, PsychiatristCard, VettingState
+from miwell.accounts.states import InvitationRow, PsychiatristCard, VettingState
 from miwell.ui.clinic import select_field
 from miwell.ui.layout import error_callout, field, signed_in_page
 

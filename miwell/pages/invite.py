@@ -2,8 +2,8 @@
 
 import reflex as rx
 
-from miwell.accounts.rules import PASSWORD_MIN_LENGTH
-from miwell.accounts.state import InvitationState
+from miwell.accounts.core.rules import PASSWORD_MIN_LENGTH
+from miwell.accounts.states import InvitationState
 from miwell.ui.layout import error_callout, field, public_page
 
 

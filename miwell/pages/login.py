@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from miwell.accounts.state import LoginState
+from miwell.accounts.states import LoginState
 from miwell.ui.layout import error_callout, field, public_page
 
 

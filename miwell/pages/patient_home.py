@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from miwell.accounts.state import PatientHomeState
+from miwell.accounts.states import PatientHomeState
 from miwell.ui.layout import error_callout, signed_in_page
 from miwell.ui.wellbeing import feeling_chips, minutes_slider, mood_picker, note_box
 from miwell.wellbeing.states import SAVE_BUTTON, TodayState

@@ -2,8 +2,8 @@
 
 import reflex as rx
 
-from miwell.accounts.rules import STATUS_PAGE
-from miwell.accounts.state import STATUS_PAGE_ROLE, StandingState
+from miwell.accounts.core.rules import STATUS_PAGE
+from miwell.accounts.states import STATUS_PAGE_ROLE, StandingState
 from miwell.ui.layout import signed_in_page
 
 

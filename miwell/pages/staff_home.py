@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from miwell.accounts.state import StaffHomeState
+from miwell.accounts.states import StaffHomeState
 from miwell.scheduling.states import AppointmentsState
 from miwell.ui.clinic import appointments_table
 from miwell.ui.layout import signed_in_page

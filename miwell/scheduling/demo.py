@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from miwell.accounts import service as accounts
+from miwell.accounts import services as accounts
+from miwell.accounts.demo import DEMO_PASSWORD
 from miwell.accounts.models import User
-from miwell.accounts.service import CurrentUser
+from miwell.accounts.services import CurrentUser
 from miwell.scheduling import services as service
 from miwell.scheduling.services import links
 from miwell.scheduling.models import Appointment, AppointmentStatusChange, Organisation
@@ -102,8 +103,6 @@ def _past_appointment(session: Session, desk: CurrentUser, doctor_id: int, clini
 
 
 def _second_desk(session: Session, organisation_id: int) -> None:
-    from miwell.demo import DEMO_PASSWORD  # here, not at the top: miwell.demo imports this module
-
     name, email, phone = SECOND_DESK
     accounts.register(
         session,

@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import reflex as rx
 
-from miwell.accounts.state import AuthState
+from miwell.accounts.states.auth import AuthState
 from miwell.wellbeing.core.moods import MOODS
 from miwell.notifications.components import alert_banner
 from miwell.notifications.state import AlertState

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from miwell.accounts.models import PatientProfile, User
-from miwell.accounts.service import CurrentUser
+from miwell.accounts.services import CurrentUser
 from miwell.timeutil import utcnow
 from miwell.wellbeing import services as service
 from miwell.wellbeing.models import WellbeingTask

@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from miwell.accounts.models import User
-from miwell.accounts.service import CurrentUser
+from miwell.accounts.services import CurrentUser
 from miwell.db import make_engine
 from miwell.scheduling import services as service
 from miwell.scheduling.core.formatting import clock as hhmm

@@ -52,7 +52,7 @@ def _details(name: str, email: str) -> dict:
 
 def test_patient_cannot_create_accounts_by_crafting_the_admin_event(page, live_app):
     import miwell.miwell  # noqa: F401
-    from miwell.accounts.state import AccountState, AdminAccountsState
+    from miwell.accounts.states import AccountState, AdminAccountsState
 
     email = unique_email("crafter")
     register_patient(page, email, name="Casey Crafter")
@@ -79,7 +79,7 @@ def test_patient_cannot_create_accounts_by_crafting_the_admin_event(page, live_a
 
 def test_signed_out_visitor_gets_nothing_from_a_crafted_admin_event(page, live_app):
     import miwell.miwell  # noqa: F401
-    from miwell.accounts.state import AdminAccountsState
+    from miwell.accounts.states import AdminAccountsState
 
     page.goto("/")
     intruder = unique_email("anon")
@@ -96,7 +96,7 @@ def test_signed_out_visitor_gets_nothing_from_a_crafted_admin_event(page, live_a
 
 def test_a_pending_psychiatrist_cannot_approve_themself_or_touch_the_library(page, live_app):
     import miwell.miwell  # noqa: F401
-    from miwell.accounts.vetting_state import VettingState
+    from miwell.accounts.states import VettingState
     from miwell.wellbeing.states import TaskLibraryState
 
     email = unique_email("dr.crafty")

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from miwell.accounts.service import CurrentUser
+from miwell.accounts.services import CurrentUser
 from miwell.scheduling import services as service
 from tests.factories import as_current, make_user
 

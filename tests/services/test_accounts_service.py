@@ -7,9 +7,11 @@ from sqlalchemy import func, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from miwell.accounts import rules, service
+from miwell.accounts import services as service
+
+from miwell.accounts.core import rules
 from miwell.accounts.models import AuthSession, LoginThrottle, PatientProfile, User
-from miwell.accounts.service import AccountError, PermissionDenied
+from miwell.accounts.services import AccountError, PermissionDenied
 from miwell.db import session_scope
 from miwell.timeutil import utcnow
 from tests.factories import PASSWORD, as_current, make_organisation, make_user

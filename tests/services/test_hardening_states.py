@@ -12,9 +12,9 @@ from starlette.testclient import TestClient
 
 import miwell.db
 import miwell.miwell  # noqa: F401 - registers every state
-from miwell.accounts import service as accounts
+from miwell.accounts import services as accounts
 from miwell.accounts import web
-from miwell.accounts.state import AuthState
+from miwell.accounts.states.auth import AuthState
 from miwell.db import session_scope
 from miwell.scheduling.states import ReportState
 from miwell.scheduling.states import PatientsState

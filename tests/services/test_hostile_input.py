@@ -22,8 +22,8 @@ from sqlalchemy import text
 
 import miwell.db
 import miwell.miwell  # noqa: F401 - registers every page and state
-from miwell.accounts import service as accounts
-from miwell.accounts.state import AuthState
+from miwell.accounts import services as accounts
+from miwell.accounts.states.auth import AuthState
 from miwell.db import session_scope
 from miwell.scheduling import services as scheduling
 from tests.factories import as_current, make_user

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.redis
 
 def _all_states():
     import miwell.miwell  # noqa: F401  - registers every page and state
-    from miwell.accounts.state import AuthState
+    from miwell.accounts.states.auth import AuthState
 
     seen, todo = [], [AuthState]
     while todo:

@@ -12,7 +12,7 @@ from icalendar import Calendar
 from sqlalchemy import func, text
 from sqlmodel import select
 
-from miwell.accounts.service import PermissionDenied
+from miwell.accounts.services import PermissionDenied
 from miwell.db import session_scope
 from miwell.scheduling import services as service
 from miwell.scheduling.services import appointments

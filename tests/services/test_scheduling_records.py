@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from miwell.accounts import service as accounts
+from miwell.accounts import services as accounts
 from miwell.accounts.models import User
-from miwell.accounts.service import AccountError, CurrentUser, PermissionDenied
+from miwell.accounts.services import AccountError, CurrentUser, PermissionDenied
 from miwell.db import session_scope
 from miwell.scheduling import services as service
 from miwell.scheduling.services import links

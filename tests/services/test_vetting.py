@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from miwell.accounts import service
+from miwell.accounts import services as service
 from miwell.accounts.models import (
     PatientAssignment,
     PatientProfile,
@@ -17,7 +17,7 @@ from miwell.accounts.models import (
     SignInHandoff,
     User,
 )
-from miwell.accounts.service import AccountError, PermissionDenied
+from miwell.accounts.services import AccountError, PermissionDenied
 from miwell.db import session_scope
 from miwell.notifications import service as alerts
 from miwell.timeutil import utcnow

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import inspect
 from sqlmodel import select
 
-from miwell.accounts import service as accounts
+from miwell.accounts import services as accounts
 from miwell.accounts.models import PatientProfile
 from miwell.db import session_scope
 from miwell.notifications import service as alerts

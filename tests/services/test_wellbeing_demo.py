@@ -4,7 +4,7 @@ from sqlmodel import select
 
 from miwell import demo
 from miwell.accounts.models import PatientProfile, User
-from miwell.accounts.service import CurrentUser
+from miwell.accounts.services import CurrentUser
 from miwell.db import session_scope
 from miwell.notifications import service as alerts
 from miwell.wellbeing import services as service

@@ -16,7 +16,7 @@ from sqlmodel import select
 
 import miwell.db
 import miwell.pages  # noqa: F401 - registers every state
-from miwell.accounts import service as accounts
+from miwell.accounts import services as accounts
 from miwell.db import session_scope
 from miwell.notifications import service as alerts
 from miwell.notifications.state import AlertState

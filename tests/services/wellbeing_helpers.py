@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from miwell.accounts.models import PatientProfile, User
-from miwell.accounts.service import CurrentUser
+from miwell.accounts.services import CurrentUser
 from miwell.wellbeing import services as service
 from miwell.wellbeing.models import WellbeingTask
 from tests.factories import as_current, make_user

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from miwell.accounts import rules
-from miwell.accounts.rules import PsychiatristLoad, ThrottleState
+from miwell.accounts.core import rules
+from miwell.accounts.core.rules import PsychiatristLoad, ThrottleState
 
 T0 = datetime(2026, 1, 1, 9, 0, tzinfo=timezone.utc)
 

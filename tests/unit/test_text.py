@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from miwell.accounts import rules
+from miwell.accounts.core import rules
 from miwell.text import BIDI_CONTROLS, clean_block, clean_line
 from miwell.wellbeing.core import moods
 

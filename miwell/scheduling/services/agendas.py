@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from miwell.scheduling.services.errors import SchedulingError
 from sqlmodel import Session, select
 
-from miwell.accounts.service import CurrentUser
+from miwell.accounts.services import CurrentUser
 from miwell.scheduling.core.availability import (
     AgendaRule,
     conflicts,

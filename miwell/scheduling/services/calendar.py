@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from miwell.accounts.rules import Role
-from miwell.accounts.service import CurrentUser, require_role
+from miwell.accounts.core.rules import Role
+from miwell.accounts.services import CurrentUser, require_role
 from miwell.scheduling.core.calendar_view import (
     MAX_APPOINTMENT_EVENTS,
     DayCount,

@@ -16,9 +16,9 @@ from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select, update
 
-from miwell.accounts import rules
-from miwell.accounts.rules import Role
-from miwell.accounts.service import CurrentUser, PermissionDenied, require_role
+from miwell.accounts.core import rules
+from miwell.accounts.core.rules import Role
+from miwell.accounts.services import CurrentUser, PermissionDenied, require_role
 from miwell.ids import as_id, is_id
 from miwell.scheduling.core.formatting import (
     span_text,

@@ -17,10 +17,10 @@ from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from miwell.accounts import rules
+from miwell.accounts.core import rules
 from miwell.accounts.models import User
-from miwell.accounts.rules import Role
-from miwell.accounts.service import CurrentUser, PermissionDenied, require_role
+from miwell.accounts.core.rules import Role
+from miwell.accounts.services import CurrentUser, PermissionDenied, require_role
 from miwell.ids import is_id
 from miwell.scheduling.models import (
     AccountLinkRequest,

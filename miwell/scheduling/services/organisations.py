@@ -9,11 +9,11 @@ from miwell.scheduling.services.errors import NOT_FOUND, NotFound, SchedulingErr
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
-from miwell.accounts import rules
-from miwell.accounts import service as accounts
+from miwell.accounts.core import rules
+from miwell.accounts import services as accounts
 from miwell.accounts.models import User
-from miwell.accounts.rules import Role
-from miwell.accounts.service import CurrentUser
+from miwell.accounts.core.rules import Role
+from miwell.accounts.services import CurrentUser
 from miwell.ids import is_id
 from miwell.scheduling.core.formatting import (
     short_date,

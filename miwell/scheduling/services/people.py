@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select, update
 
 from miwell.accounts.models import User
-from miwell.accounts.service import CurrentUser
+from miwell.accounts.services import CurrentUser
 from miwell.scheduling.services import links
 from miwell.scheduling.core.colours import PALETTE, default_colour
 from miwell.scheduling.models import (

@@ -7,8 +7,8 @@ from typing import Any
 
 import reflex as rx
 
-from miwell.accounts.service import CurrentUser
-from miwell.accounts.state import AuthState, form_data
+from miwell.accounts.services import CurrentUser
+from miwell.accounts.states.auth import AuthState, form_data
 from miwell.scheduling import services as service
 from miwell.scheduling.core.formatting import day_text
 from miwell.scheduling.states.common import (

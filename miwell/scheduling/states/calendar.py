@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 from sqlmodel import Session
 
-from miwell.accounts import service as accounts
-from miwell.accounts.rules import Role
-from miwell.accounts.service import AccountError, CurrentUser
-from miwell.accounts.state import AuthState, text_arg
+from miwell.accounts import services as accounts
+from miwell.accounts.core.rules import Role
+from miwell.accounts.services import AccountError, CurrentUser
+from miwell.accounts.states.auth import AuthState, text_arg
 from miwell.db import get_engine, session_scope
 from miwell.scheduling import services as service
 from miwell.scheduling.core.calendar_view import VisibleRange, initials, visible_range

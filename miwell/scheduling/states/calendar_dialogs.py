@@ -8,9 +8,9 @@ from typing import Any
 
 import reflex as rx
 
-from miwell.accounts.rules import Role
-from miwell.accounts.service import CurrentUser
-from miwell.accounts.state import AuthState, form_data, text_arg
+from miwell.accounts.core.rules import Role
+from miwell.accounts.services import CurrentUser
+from miwell.accounts.states.auth import AuthState, form_data, text_arg
 from miwell.ids import as_id
 from miwell.scheduling import services as service
 from miwell.scheduling.core.formatting import clock, day_text, short_date

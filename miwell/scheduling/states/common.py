@@ -7,8 +7,8 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from miwell.accounts.rules import Role
-from miwell.accounts.service import AccountError
+from miwell.accounts.core.rules import Role
+from miwell.accounts.services import AccountError
 from miwell.db import session_scope
 from miwell.scheduling.core.formatting import day_text
 from miwell.scheduling.services import AppointmentRow, SchedulingError, links

@@ -6,9 +6,9 @@ import dataclasses
 
 import reflex as rx
 
-from miwell.accounts.rules import Role
-from miwell.accounts.service import AccountError
-from miwell.accounts.state import AuthState
+from miwell.accounts.core.rules import Role
+from miwell.accounts.services import AccountError
+from miwell.accounts.states.auth import AuthState
 from miwell.db import session_scope
 from miwell.ids import as_id
 from miwell.scheduling.services import links

@@ -10,8 +10,8 @@ import dataclasses
 
 import reflex as rx
 
-from miwell.accounts.rules import Role
-from miwell.accounts.state import AuthState
+from miwell.accounts.core.rules import Role
+from miwell.accounts.states.auth import AuthState
 from miwell.ids import as_id
 from miwell.scheduling.services import calendar as calendar_service
 from miwell.scheduling.core.formatting import clock, day_text

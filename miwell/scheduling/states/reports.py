@@ -14,9 +14,9 @@ from typing import Any
 
 import reflex as rx
 
-from miwell.accounts.rules import Role
-from miwell.accounts.service import CurrentUser
-from miwell.accounts.state import AuthState, form_data
+from miwell.accounts.core.rules import Role
+from miwell.accounts.services import CurrentUser
+from miwell.accounts.states.auth import AuthState, form_data
 from miwell.scheduling import services as service
 from miwell.scheduling.services import calendar as calendar_service
 from miwell.scheduling.services.calendar import Filters

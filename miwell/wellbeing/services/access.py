@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from miwell.accounts import service as accounts
+from miwell.accounts import services as accounts
 from miwell.accounts.models import PatientProfile
-from miwell.accounts.rules import Role
-from miwell.accounts.service import CurrentUser
+from miwell.accounts.core.rules import Role
+from miwell.accounts.services import CurrentUser
 from miwell.ids import is_id
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import and_, case, exists, func
 from sqlmodel import Session, select
 
 from miwell.accounts.models import PatientProfile, User
-from miwell.accounts.rules import display_phone
-from miwell.accounts.service import CurrentUser
+from miwell.accounts.core.rules import display_phone
+from miwell.accounts.services import CurrentUser
 from miwell.ids import is_id
 from miwell.text import clean_block
 from miwell.timeutil import utcnow

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from miwell.accounts.models import PatientProfile
-from miwell.accounts.service import CurrentUser
+from miwell.accounts.services import CurrentUser
 from miwell.ids import is_id
 from miwell.notifications import service as alerts
 from miwell.timeutil import utcnow

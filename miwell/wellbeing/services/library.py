@@ -10,8 +10,8 @@ from sqlalchemy import case
 from sqlmodel import Session, select
 
 from miwell.accounts.models import User
-from miwell.accounts.rules import Role
-from miwell.accounts.service import CurrentUser
+from miwell.accounts.core.rules import Role
+from miwell.accounts.services import CurrentUser
 from miwell.ids import is_id
 from miwell.text import clean_block, clean_line
 from miwell.timeutil import utcnow

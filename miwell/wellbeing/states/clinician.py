@@ -7,8 +7,8 @@ from typing import Any
 import plotly.graph_objects as go
 import reflex as rx
 
-from miwell.accounts.service import AccountError, CurrentUser
-from miwell.accounts.state import AuthState, form_data, text_arg
+from miwell.accounts.services import AccountError, CurrentUser
+from miwell.accounts.states.auth import AuthState, form_data, text_arg
 from miwell.db import session_scope
 from miwell.wellbeing import services as service
 from miwell.wellbeing.core import charts, display

@@ -8,7 +8,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from miwell.accounts.rules import Role
+from miwell.accounts.core.rules import Role
 from miwell.wellbeing import services as service
 from miwell.wellbeing.core import charts, display
 from miwell.wellbeing.core.moods import (

@@ -7,9 +7,9 @@ from typing import Any
 
 import reflex as rx
 
-from miwell.accounts.rules import Role
-from miwell.accounts.service import AccountError, CurrentUser
-from miwell.accounts.state import AuthState, form_data
+from miwell.accounts.core.rules import Role
+from miwell.accounts.services import AccountError, CurrentUser
+from miwell.accounts.states.auth import AuthState, form_data
 from miwell.db import session_scope
 from miwell.wellbeing import services as service
 from miwell.wellbeing.core import display

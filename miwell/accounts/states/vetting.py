@@ -13,10 +13,12 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from miwell.accounts import rules, service
-from miwell.accounts.rules import Role, Standing
-from miwell.accounts.service import AccountError, CurrentUser
-from miwell.accounts.state import AuthState, form_data
+from miwell.accounts import services as service
+
+from miwell.accounts.core import rules
+from miwell.accounts.core.rules import Role, Standing
+from miwell.accounts.services import AccountError, CurrentUser
+from miwell.accounts.states.auth import AuthState, form_data
 from miwell.db import session_scope
 from miwell.ids import as_id
 

@@ -1,0 +1,166 @@
+"""Signing in and up: the login and register pages, an invitation's page, a psychiatrist's status page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from miwell.accounts import services as service
+from miwell.accounts.core.rules import Role, home_page
+from miwell.accounts.services import AccountError, CurrentUser
+from miwell.accounts.states.auth import (
+    AuthState,
+    form_data,
+)
+from miwell.db import session_scope
+
+
+class LoginState(AuthState):
+    error: str = ""
+    notice: str = ""
+
+    @rx.event
+    def on_load(self):
+        self.error = ""
+        self.notice = LOGIN_NOTICES.get(self.router.url.query_parameters.get("signin", ""), "")
+        user = self._current_user()
+        if user is not None:
+            return rx.redirect(home_page(user.role, user.standing))
+
+    @rx.event
+    async def submit(self, form: dict[str, Any]):
+        form = form_data(form)
+        email = str(form.get("email", ""))
+        password = str(form.get("password", ""))
+        with session_scope() as s:
+            result = service.authenticate(s, email, password, source=self.router.session.client_ip)
+        if result.user is None:
+            # The pause comes after the transaction so a slowed-down attacker holds no locks.
+            await service.pause(result.delay)
+            self.error = result.error
+            return
+        self.error = self.notice = ""
+        return await self._sign_in(result.user)
+
+
+LOGIN_NOTICES = {
+    "expired": "That sign-in took too long or was used already. Please sign in again.",
+    "out": "You are signed out.",
+}
+
+
+class RegisterState(AuthState):
+    role: str = Role.PATIENT.value
+    error: str = ""
+
+    @rx.event
+    def on_load(self):
+        self.error = ""
+        user = self._current_user()
+        if user is not None:
+            return rx.redirect(home_page(user.role, user.standing))
+
+    @rx.event
+    def set_role(self, role: str | list[str]):
+        if role in (Role.PATIENT.value, Role.PSYCHIATRIST.value):
+            self.role = role
+            self.error = ""
+
+    @rx.event
+    async def submit(self, form: dict[str, Any]):
+        form = form_data(form)
+        if form.get("password", "") != form.get("confirm", ""):
+            self.error = "The two passwords do not match."
+            return
+        try:
+            with session_scope() as s:
+                user = service.register(
+                    s,
+                    role=self.role,
+                    full_name=str(form.get("full_name", "")),
+                    email=str(form.get("email", "")),
+                    phone=str(form.get("phone", "")),
+                    password=str(form.get("password", "")),
+                    emergency_contact_name=str(form.get("emergency_contact_name", "")),
+                    emergency_contact_phone=str(form.get("emergency_contact_phone", "")),
+                    registration_number=str(form.get("registration_number", "")),
+                )
+                s.flush()
+                current = CurrentUser.of(user)
+        except (AccountError, ValueError) as exc:
+            self.error = str(exc)
+            return
+        self.error = ""
+        return await self._sign_in(current)
+
+
+class InvitationState(AuthState):
+    """/invite?code=…: a psychiatrist an admin invited sets up their account, approved at once."""
+
+    email: str = ""
+    full_name: str = ""
+    problem: str = ""
+    error: str = ""
+    loaded: bool = False
+    _code: str = ""
+
+    @rx.event
+    def on_load(self):
+        self.error = self.problem = ""
+        self.loaded = False
+        self._code = str(self.router.url.query_parameters.get("code", ""))[:100]
+        try:
+            with session_scope() as s:
+                view = service.invitation_for(s, self._code)
+        except AccountError as exc:
+            self.email = self.full_name = ""
+            self.problem = str(exc)
+        else:
+            self.email, self.full_name = view.email, view.full_name
+        self.loaded = True
+
+    @rx.event
+    async def submit(self, form: dict[str, Any]):
+        form = form_data(form)
+        if form.get("password", "") != form.get("confirm", ""):
+            self.error = "The two passwords do not match."
+            return
+        try:
+            with session_scope() as s:
+                user = service.register(
+                    s,
+                    role=Role.PSYCHIATRIST.value,
+                    full_name=str(form.get("full_name", "")),
+                    email=self.email,
+                    phone=str(form.get("phone", "")),
+                    password=str(form.get("password", "")),
+                    registration_number=str(form.get("registration_number", "")),
+                    invitation_token=self._code,
+                )
+                s.flush()
+                current = CurrentUser.of(user)
+        except (AccountError, ValueError) as exc:
+            self.error = str(exc)
+            return
+        self.error = ""
+        return await self._sign_in(current)
+
+
+class StandingState(AuthState):
+    """The only page of a psychiatrist who is not approved: where their account stands."""
+
+    standing: str = ""
+    reason: str = ""
+    changed: str = ""
+    registration_number: str = ""
+
+    @rx.event
+    def load(self):
+        user = self._current_user()
+        if user is None or user.role != Role.PSYCHIATRIST.value:
+            return
+        with session_scope() as s:
+            view = service.own_standing(s, user)
+        self.standing, self.reason, self.changed = view.standing, view.reason, view.changed
+        self.registration_number = view.registration_number
