@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 from miwell.accounts.models import PatientProfile, User
 from miwell.accounts.services import CurrentUser
 from miwell.db import make_engine
-from miwell.notifications import service as alerts
+from miwell.notifications import services as alerts
 from miwell.timeutil import utcnow
 from miwell.wellbeing import services as service
 from miwell.wellbeing.models import MoodEntry

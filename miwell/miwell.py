@@ -4,6 +4,7 @@ import reflex as rx
 
 import miwell.models  # noqa: F401  - every table, so `reflex db` sees the whole schema
 import miwell.pages  # noqa: F401
+from miwell import live
 from miwell.accounts import web
 
 app = rx.App(
@@ -29,3 +30,7 @@ app = rx.App(
         custom_attrs={"mobileOffset": {"top": "64px", "left": "12px", "right": "12px"}},
     ),
 )
+
+# One per backend worker: delivers the services' change notices to the pages this worker holds,
+# and runs the alerts' slow safety poll (see miwell.live).
+app.register_lifespan_task(live.run)

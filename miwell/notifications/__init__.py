@@ -1,5 +1,6 @@
-"""Delivery of risk alerts: who is told, the live watch of open pages, and acknowledgement.
+"""Risk alerts: who is told, acknowledgement, and keeping a psychiatrist's open pages up to date.
 
-``service`` is database work only (no Reflex); ``state`` keeps a psychiatrist's open pages up to
-date; ``components`` is the banner every signed-in page shows.
+``services`` is database work only (no Reflex); ``states`` keeps a psychiatrist's open pages live,
+by push (``miwell.live``) with a slow safety poll under it. The banner every signed-in page shows
+is ``miwell.ui.alerts``.
 """

@@ -8,8 +8,8 @@ import reflex as rx
 
 from miwell.accounts.states.auth import AuthState
 from miwell.wellbeing.core.moods import MOODS
-from miwell.notifications.components import alert_banner
-from miwell.notifications.state import AlertState
+from miwell.ui.alerts import alert_banner
+from miwell.notifications.states import AlertState
 
 NAV_LINKS: dict[str, list[tuple[str, str]]] = {
     "patient": [("Today", "/patient"), ("History", "/patient/history")],

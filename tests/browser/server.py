@@ -65,6 +65,9 @@ def _env(port: int, database_url: str, redis_url: str | None) -> dict[str, str]:
     env.pop("PYTHONPATH", None)
     if redis_url:
         env["REFLEX_REDIS_URL"] = redis_url
+        # Several backend workers share the users' state through Redis, as in production: the
+        # live tests put two users on two different workers.
+        env.setdefault("GRANIAN_WORKERS", "2")
     else:
         env.pop("REFLEX_REDIS_URL", None)
     return env

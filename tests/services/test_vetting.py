@@ -19,7 +19,7 @@ from miwell.accounts.models import (
 )
 from miwell.accounts.services import AccountError, PermissionDenied
 from miwell.db import session_scope
-from miwell.notifications import service as alerts
+from miwell.notifications import services as alerts
 from miwell.timeutil import utcnow
 from miwell.wellbeing import services as wellbeing
 from tests.factories import PASSWORD, as_current, make_user

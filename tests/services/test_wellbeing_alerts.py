@@ -9,7 +9,7 @@ from sqlmodel import select
 from miwell.accounts import services as accounts
 from miwell.accounts.models import PatientProfile
 from miwell.db import session_scope
-from miwell.notifications import service as alerts
+from miwell.notifications import services as alerts
 from miwell.wellbeing import services as service
 from miwell.wellbeing.services.access import PermissionDenied
 from miwell.wellbeing.models import MoodEntry, RiskAlert

@@ -6,7 +6,7 @@ from miwell import demo
 from miwell.accounts.models import PatientProfile, User
 from miwell.accounts.services import CurrentUser
 from miwell.db import session_scope
-from miwell.notifications import service as alerts
+from miwell.notifications import services as alerts
 from miwell.wellbeing import services as service
 from miwell.wellbeing.models import EntryReply, MoodEntry
 

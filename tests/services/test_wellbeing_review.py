@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlmodel import Session, select
 
 from miwell.db import session_scope
-from miwell.notifications import service as alerts
+from miwell.notifications import services as alerts
 from miwell.wellbeing import services as service
 from miwell.wellbeing.services.access import PermissionDenied, WellbeingError
 from miwell.wellbeing.models import EntryReply, WellbeingTask

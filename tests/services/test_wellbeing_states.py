@@ -18,8 +18,8 @@ import miwell.db
 import miwell.pages  # noqa: F401 - registers every state
 from miwell.accounts import services as accounts
 from miwell.db import session_scope
-from miwell.notifications import service as alerts
-from miwell.notifications.state import AlertState
+from miwell.notifications import services as alerts
+from miwell.notifications.states import AlertState
 from miwell.wellbeing.models import EntryReply, MoodEntry, RiskAlert
 from miwell.wellbeing.states import DashboardState, HistoryState, PatientPageState, TodayState
 from tests.services.wellbeing_helpers import save_on, task_library, team

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
+from miwell import push
 from miwell.accounts.core import rules
 from miwell.accounts.core.passwords import (
     new_token,
@@ -227,6 +228,8 @@ def hand_over_patients(
     for patient_id, new_id in plan.items():
         _record_assignment(session, patient_id, psychiatrist_id, new_id, reason, actor_id, now)
     session.flush()
+    # Both sides' pages change: the patients (and their open alerts) leave one and reach the other.
+    push.publish_after_commit(session, *(push.psychiatrist_topic(p) for p in {psychiatrist_id, *by_target}))
     return plan
 
 

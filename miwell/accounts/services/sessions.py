@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, delete, select
 
+from miwell import push
 from miwell.accounts.core import rules
 from miwell.accounts.core.passwords import (
     new_token,
@@ -194,12 +195,21 @@ def resolve_session(session: Session, token: str, now: datetime | None = None) -
 
 
 def end_session(session: Session, token: str) -> None:
-    if token:
-        session.exec(delete(AuthSession).where(AuthSession.token_hash == token_hash(token, get_settings().secret_key)))
+    """Sign out one browser; the user's open pages elsewhere re-check who is signed in."""
+    if not token or not isinstance(token, str):
+        return
+    ended = session.exec(
+        delete(AuthSession)
+        .where(AuthSession.token_hash == token_hash(token, get_settings().secret_key))
+        .returning(AuthSession.user_id)
+    ).all()
+    for (user_id,) in ended:
+        push.publish_after_commit(session, push.user_topic(user_id))
 
 
 def end_all_sessions(session: Session, user_id: int) -> None:
     session.exec(delete(AuthSession).where(AuthSession.user_id == user_id))
+    push.publish_after_commit(session, push.user_topic(user_id))
 
 
 def purge_expired_sessions(session: Session, now: datetime | None = None) -> int:

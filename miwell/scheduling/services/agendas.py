@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from miwell.scheduling.services.errors import SchedulingError
 from sqlmodel import Session, select
 
 from miwell.accounts.services import CurrentUser
@@ -36,6 +35,7 @@ from miwell.scheduling.services.common import (
     _touch_calendar,
     _upcoming,
 )
+from miwell.scheduling.services.errors import SchedulingError
 
 # --- agendas ---------------------------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from miwell.scheduling.services.errors import SchedulingError
 from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -61,6 +60,7 @@ from miwell.scheduling.services.common import (
     _touch_calendar,
     local_now,
 )
+from miwell.scheduling.services.errors import SchedulingError
 from miwell.scheduling.services.people import (
     _self_client,
 )

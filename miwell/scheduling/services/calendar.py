@@ -39,8 +39,17 @@ from miwell.scheduling.models import (
     ClinicPatient,
     Doctor,
 )
-from miwell.scheduling.services.appointments import HistoryRow, actions_for, free_slots_between
-from miwell.scheduling.services.common import SEARCH_MAX, SELF_CLIENT_LABEL, _staff_organisation, local_now
+from miwell.scheduling.services.appointments import (
+    HistoryRow,
+    actions_for,
+    free_slots_between,
+)
+from miwell.scheduling.services.common import (
+    SEARCH_MAX,
+    SELF_CLIENT_LABEL,
+    _staff_organisation,
+    local_now,
+)
 from miwell.scheduling.services.errors import NOT_FOUND, NotFound, SchedulingError
 from miwell.scheduling.services.organisations import ClinicRow, list_clinics
 from miwell.scheduling.services.people import get_doctor

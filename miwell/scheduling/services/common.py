@@ -11,11 +11,11 @@ from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from miwell.scheduling.services.errors import NOT_FOUND, NotFound, SchedulingError
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select, update
 
+from miwell import push
 from miwell.accounts.core import rules
 from miwell.accounts.core.rules import Role
 from miwell.accounts.services import CurrentUser, PermissionDenied, require_role
@@ -28,6 +28,7 @@ from miwell.scheduling.models import (
     Clinic,
     Organisation,
 )
+from miwell.scheduling.services.errors import NOT_FOUND, NotFound, SchedulingError
 from miwell.settings import get_settings
 from miwell.text import clean_block, clean_line
 from miwell.timeutil import is_timezone, utcnow
@@ -81,17 +82,19 @@ def _organisation(session: Session, organisation_id: int) -> Organisation:
 
 
 def _touch_calendar(session: Session, organisation_id: int) -> None:
-    """Tell every open calendar of the organisation to reload: they poll this counter.
+    """Tell every open calendar of the organisation to reload.
 
-    Part of the caller's transaction, so a calendar never sees the new version before the change
-    itself; an atomic increment, so two desks saving at once both count. Callers run it as their
-    last write, which keeps the row lock it takes on PostgreSQL to the moment before commit.
+    The version counter goes up in the caller's transaction (an atomic increment, so two desks
+    saving at once both count; callers run it as their last write, which keeps the row lock it
+    takes on PostgreSQL to the moment before commit); the open calendars hear of it by push once
+    the transaction has committed, so none reloads before the change is there to see.
     """
     session.exec(
         update(Organisation)
         .where(col(Organisation.id) == organisation_id)
         .values(calendar_version=Organisation.calendar_version + 1)
     )
+    push.publish_after_commit(session, push.organisation_topic(organisation_id))
 
 
 def calendar_version(session: Session, actor: CurrentUser) -> int:

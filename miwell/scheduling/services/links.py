@@ -12,14 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from miwell.scheduling.services.errors import SchedulingError
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from miwell.accounts.core import rules
-from miwell.accounts.models import User
 from miwell.accounts.core.rules import Role
+from miwell.accounts.models import User
 from miwell.accounts.services import CurrentUser, PermissionDenied, require_role
 from miwell.ids import is_id
 from miwell.scheduling.models import (
@@ -28,6 +27,7 @@ from miwell.scheduling.models import (
     Doctor,
     Organisation,
 )
+from miwell.scheduling.services.errors import SchedulingError
 from miwell.timeutil import utcnow
 
 PENDING, ACCEPTED, DECLINED = "pending", "accepted", "declined"

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from miwell.scheduling.services.errors import NOT_FOUND, NotFound, SchedulingError
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
-from miwell.accounts.core import rules
 from miwell.accounts import services as accounts
-from miwell.accounts.models import User
+from miwell.accounts.core import rules
 from miwell.accounts.core.rules import Role
+from miwell.accounts.models import User
 from miwell.accounts.services import CurrentUser
 from miwell.ids import is_id
 from miwell.scheduling.core.formatting import (
@@ -38,6 +37,7 @@ from miwell.scheduling.services.common import (
     _staff_organisation,
     _timezone,
 )
+from miwell.scheduling.services.errors import NOT_FOUND, NotFound, SchedulingError
 
 # --- organisations (admin) -------------------------------------------------------------------
 

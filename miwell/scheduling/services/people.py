@@ -8,14 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from miwell.scheduling.services.errors import NOT_FOUND, NotFound, SchedulingError
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select, update
 
 from miwell.accounts.models import User
 from miwell.accounts.services import CurrentUser
-from miwell.scheduling.services import links
 from miwell.scheduling.core.colours import PALETTE, default_colour
 from miwell.scheduling.models import (
     AccountLinkRequest,
@@ -24,6 +22,7 @@ from miwell.scheduling.models import (
     ClinicPatient,
     Doctor,
 )
+from miwell.scheduling.services import links
 from miwell.scheduling.services.common import (
     _display_phone,
     _flush_unique,
@@ -39,6 +38,7 @@ from miwell.scheduling.services.common import (
     _touch_calendar,
     parse_day,
 )
+from miwell.scheduling.services.errors import NOT_FOUND, NotFound, SchedulingError
 from miwell.timeutil import utcnow
 
 # --- doctors -------------------------------------------------------------------------------------

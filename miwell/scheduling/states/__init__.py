@@ -17,10 +17,22 @@ from miwell.scheduling.states.calendar_dialogs import CalendarDialogState, MoveD
 from miwell.scheduling.states.common import ACTION_LABELS, SELF_CLIENT
 from miwell.scheduling.states.doctors import DoctorPageState, DoctorsState
 from miwell.scheduling.states.links import LinkRequestCard, LinkRequestsState
-from miwell.scheduling.states.organisations import OrganisationPageState, OrganisationsState
-from miwell.scheduling.states.patient import PatientAppointment, PatientAppointmentsState
+from miwell.scheduling.states.organisations import (
+    OrganisationPageState,
+    OrganisationsState,
+)
+from miwell.scheduling.states.patient import (
+    PatientAppointment,
+    PatientAppointmentsState,
+)
 from miwell.scheduling.states.people import ClientsState, PatientsState
-from miwell.scheduling.states.reports import CountRow, DoctorExportState, ReportDay, ReportRow, ReportState
+from miwell.scheduling.states.reports import (
+    CountRow,
+    DoctorExportState,
+    ReportDay,
+    ReportRow,
+    ReportState,
+)
 
 __all__ = [
     "ACTION_LABELS",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -13,7 +11,7 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 from sqlmodel import Session
 
-from miwell.accounts import services as accounts
+from miwell import live, push
 from miwell.accounts.core.rules import Role
 from miwell.accounts.services import AccountError, CurrentUser
 from miwell.accounts.states.auth import AuthState, text_arg
@@ -32,11 +30,6 @@ from miwell.settings import get_settings
 STAFF = Role.STAFF.value
 CALENDAR_PATH = "/staff/calendar"
 NEW = "new"
-POLL_SECONDS = 1.0
-# Session and connection checks cost more than the version read, so they run less often.
-CHECK_EVERY_SECONDS = 5.0
-# A dropped websocket usually comes back (same tab, same token) within seconds.
-DISCONNECTED_GRACE_SECONDS = 60.0
 
 
 
@@ -54,40 +47,35 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
 
 
 def _load(user: CurrentUser, request: _Request) -> tuple[int, calendar_service.CalendarLoad]:
-    """The version first, then the range: a change committed in between shows as a newer version
-    on the next poll, so the page can lag by one poll but never miss a change."""
+    """The version first, then the range: a change committed in between is pushed again after
+    its commit, so the page can lag by one notice but never miss a change."""
     with session_scope() as s:
         version = service.calendar_version(s, user)
         return version, calendar_service.calendar_events(s, user, request.shown, request.filters)
 
 
-def _version(user: CurrentUser) -> int | None:
-    try:
-        with Session(get_engine()) as s:
-            return service.calendar_version(s, user)
-    except (AccountError, SchedulingError):
-        return None
+def _version_check(user: CurrentUser) -> Callable[[], int | None]:
+    """The calendar's safety check when push is off (the benchmarks' baseline): its version."""
+
+    def check() -> int | None:
+        try:
+            with Session(get_engine()) as s:
+                return service.calendar_version(s, user)
+        except (AccountError, SchedulingError):
+            return None
+
+    return check
 
 
-def _session_is(token: str, user_id: int) -> bool:
-    with Session(get_engine()) as s:
-        user = accounts.resolve_session(s, token)
-    return user is not None and user.id == user_id
-
-
-async def _client_connected(client_token: str) -> bool:
-    """Whether the tab has a socket on any worker (through Redis when several workers serve)."""
-    from miwell.miwell import (
-        app,  # the running app; imported late because it imports every page
-    )
-
-    namespace = app.event_namespace
-    if namespace is None:
-        return False
-    manager = getattr(namespace, "_token_manager", None)
-    if manager is not None and hasattr(manager, "is_token_connected"):
-        return await manager.is_token_connected(client_token)
-    return client_token in namespace.token_to_sid
+async def refresh_calendar_tab(app: Any, client_token: str) -> None:
+    """Another desk changed the organisation's calendar: reload this tab's range (a ``live`` refresh)."""
+    async with app.modify_state(rx.BaseStateToken(ident=client_token, cls=CalendarState)) as root:
+        calendar = await root.get_state(CalendarState)
+        user = calendar._require(STAFF)
+        if user is None or not calendar.router.url.path.rstrip("/").endswith(CALENDAR_PATH):
+            live.unsubscribe(client_token)
+            return
+        calendar._reload(user)
 
 
 def _local_stamp(at: datetime, timezone: str) -> str:
@@ -123,7 +111,6 @@ class CalendarState(AuthState):
 
     _shown: VisibleRange | None = None
     _loaded_version: int = -1
-    _watcher: str = ""
 
     # --- what to load ---
 
@@ -191,7 +178,7 @@ class CalendarState(AuthState):
         self.slot_max_time = f"{setup.last_hour:02d}:00:00" if setup.last_hour < 24 else "24:00:00"
         self.loaded = True
         self._reload(user)
-        return CalendarState.watch
+        self._subscribe(user)
 
     def _set_time_zone(self) -> None:
         chosen = next((c for c in self.clinics if c["id"] == self.clinic_id), None) or (self.clinics or [None])[0]
@@ -266,47 +253,11 @@ class CalendarState(AuthState):
             return self._turn_away(self._current_user())
         self._reload(user)
 
-    @rx.event(background=True, supersedes=True)
-    async def watch(self):
-        async with self:
-            user = self._require(STAFF)
-            if user is None:
-                return
-            generation = uuid.uuid4().hex
-            self._watcher = generation
-            token, client = self._session_token(), self.router.session.client_token
-        seen = await asyncio.to_thread(_version, user)
-        last_check = last_seen = time.monotonic()
-        while True:
-            await asyncio.sleep(POLL_SECONDS)
-            now = time.monotonic()
-            if now - last_check >= CHECK_EVERY_SECONDS:
-                last_check = now
-                if not await asyncio.to_thread(_session_is, token, user.id):
-                    return
-                if await _client_connected(client):
-                    last_seen = now
-                elif now - last_seen > DISCONNECTED_GRACE_SECONDS:
-                    return
-            current = await asyncio.to_thread(_version, user)
-            if current is None:
-                return
-            if current == seen:
-                continue
-            async with self:
-                if self._watcher != generation or not self.router.url.path.rstrip("/").endswith(CALENDAR_PATH):
-                    return
-                # The tab's own booking or move has already reloaded it.
-                request = None if self._loaded_version == current else self._request()
-            seen = current
-            if request is None:
-                continue
-            try:
-                version, load = await asyncio.to_thread(_load, user, request)
-            except (SchedulingError, AccountError):
-                continue
-            async with self:
-                if self._watcher != generation:
-                    return
-                if self._request() == request:  # the receptionist has not moved on meanwhile
-                    self._apply(request, version, load)
+    def _subscribe(self, user: CurrentUser) -> None:
+        """Every change to the organisation's calendar reloads this tab, by push; no polling."""
+        live.subscribe(
+            self.router.session.client_token,
+            {push.organisation_topic(user.organisation_id or 0), push.user_topic(user.id)},
+            refresh_calendar_tab,
+            check=None if live.push_enabled() else _version_check(user),
+        )

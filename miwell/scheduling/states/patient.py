@@ -13,11 +13,11 @@ import reflex as rx
 from miwell.accounts.core.rules import Role
 from miwell.accounts.states.auth import AuthState
 from miwell.ids import as_id
-from miwell.scheduling.services import calendar as calendar_service
 from miwell.scheduling.core.formatting import clock, day_text
 from miwell.scheduling.core.reports import appointments_ics
-from miwell.scheduling.states.common import _run
 from miwell.scheduling.core.status import status_label
+from miwell.scheduling.services import calendar as calendar_service
+from miwell.scheduling.states.common import _run
 
 PATIENT = Role.PATIENT.value
 

@@ -18,8 +18,6 @@ from miwell.accounts.core.rules import Role
 from miwell.accounts.services import CurrentUser
 from miwell.accounts.states.auth import AuthState, form_data
 from miwell.scheduling import services as service
-from miwell.scheduling.services import calendar as calendar_service
-from miwell.scheduling.services.calendar import Filters
 from miwell.scheduling.core.formatting import clock, day_text, short_date
 from miwell.scheduling.core.reports import (
     AppointmentRecord,
@@ -30,9 +28,11 @@ from miwell.scheduling.core.reports import (
     group_by_day,
     period_range,
 )
-from miwell.scheduling.services import SchedulingError
-from miwell.scheduling.states.common import _form, _last_segment, _run, _today
 from miwell.scheduling.core.status import STATUSES, status_label
+from miwell.scheduling.services import SchedulingError
+from miwell.scheduling.services import calendar as calendar_service
+from miwell.scheduling.services.calendar import Filters
+from miwell.scheduling.states.common import _form, _last_segment, _run, _today
 
 STAFF = Role.STAFF.value
 ROWS_SHOWN = 500

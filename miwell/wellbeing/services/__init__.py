@@ -10,64 +10,64 @@ dashboard, review and replies), ``library`` (tasks and pins); ``access`` says wh
 patient's records and ``common`` holds what they share. This module is their public API.
 """
 
-from miwell.wellbeing.services.common import (
-    NOT_YOUR_ENTRY,
-    NO_TASK,
-    NOT_YOUR_TASK,
-    TASK_REPEAT_DAYS,
-    MESSAGE_REPEAT_DAYS,
-    PRACTICE_DAYS,
-    RISK_HISTORY_DAYS,
-    HISTORY_RANGES,
-    PIXEL_DAYS,
-    FEED_LIMIT,
-    EntryView,
-    TaskView,
-    SaveResult,
-    TodayView,
-    ReplyView,
-    VersionView,
-    EntryDetail,
-    HistoryView,
-    local_today,
-)
-from miwell.wellbeing.services.entries import (
-    save_today,
-    get_own_entry,
-    edit_entry,
-    delete_entry,
-    today,
-    history,
-    live_signature,
-)
-from miwell.wellbeing.services.clinician import (
-    DashboardRow,
-    dashboard,
-    PatientContact,
-    patient_contact,
-    FeedItem,
-    URGENCY_ORDER,
-    review_feed,
-    review_counts,
-    entries_signature,
-    save_reply,
-    mark_reviewed,
-)
-from miwell.wellbeing.services.library import (
-    TaskVersionView,
-    LibraryTask,
-    list_tasks,
-    task_library,
-    create_task,
-    update_task,
-    set_task_retired,
-    pinned_tasks,
-    pin_task,
-    unpin_task,
-)
 from miwell.wellbeing.services.access import (
     PermissionDenied,
     WellbeingError,
+)
+from miwell.wellbeing.services.clinician import (
+    URGENCY_ORDER,
+    DashboardRow,
+    FeedItem,
+    PatientContact,
+    dashboard,
+    entries_signature,
+    mark_reviewed,
+    patient_contact,
+    review_counts,
+    review_feed,
+    save_reply,
+)
+from miwell.wellbeing.services.common import (
+    FEED_LIMIT,
+    HISTORY_RANGES,
+    MESSAGE_REPEAT_DAYS,
+    NO_TASK,
+    NOT_YOUR_ENTRY,
+    NOT_YOUR_TASK,
+    PIXEL_DAYS,
+    PRACTICE_DAYS,
+    RISK_HISTORY_DAYS,
+    TASK_REPEAT_DAYS,
+    EntryDetail,
+    EntryView,
+    HistoryView,
+    ReplyView,
+    SaveResult,
+    TaskView,
+    TodayView,
+    VersionView,
+    local_today,
+)
+from miwell.wellbeing.services.entries import (
+    delete_entry,
+    edit_entry,
+    get_own_entry,
+    history,
+    live_signature,
+    save_today,
+    today,
+)
+from miwell.wellbeing.services.library import (
+    LibraryTask,
+    TaskVersionView,
+    create_task,
+    list_tasks,
+    pin_task,
+    pinned_tasks,
+    set_task_retired,
+    task_library,
+    unpin_task,
+    update_task,
 )
 
 __all__ = [

@@ -10,8 +10,8 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from miwell.accounts import services as accounts
-from miwell.accounts.models import PatientProfile
 from miwell.accounts.core.rules import Role
+from miwell.accounts.models import PatientProfile
 from miwell.accounts.services import CurrentUser
 from miwell.ids import is_id
 

@@ -9,8 +9,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, case, exists, func
 from sqlmodel import Session, select
 
-from miwell.accounts.models import PatientProfile, User
+from miwell import push
 from miwell.accounts.core.rules import display_phone
+from miwell.accounts.models import PatientProfile, User
 from miwell.accounts.services import CurrentUser
 from miwell.ids import is_id
 from miwell.text import clean_block
@@ -270,6 +271,7 @@ def save_reply(session: Session, actor: CurrentUser, entry_id: object, body: obj
     session.add(reply)
     session.flush()
     assert reply.id is not None
+    push.publish_after_commit(session, push.psychiatrist_topic(doctor.id))  # the psychiatrist's other tabs
     return ReplyView(reply.id, reply.entry_id, doctor.id, doctor.full_name, reply.body, reply.updated_at)
 
 
@@ -280,3 +282,4 @@ def mark_reviewed(session: Session, actor: CurrentUser, entry_id: object, now: d
     entry.reviewed_by = doctor.id
     session.add(entry)
     session.flush()
+    push.publish_after_commit(session, push.psychiatrist_topic(doctor.id))

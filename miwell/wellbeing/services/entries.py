@@ -8,10 +8,11 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from miwell import push
 from miwell.accounts.models import PatientProfile
 from miwell.accounts.services import CurrentUser
 from miwell.ids import is_id
-from miwell.notifications import service as alerts
+from miwell.notifications import services as alerts
 from miwell.timeutil import utcnow
 from miwell.wellbeing.core import calendar_rules, messages, moods, risk
 from miwell.wellbeing.core.tasks import TaskOption, choose_task
@@ -174,6 +175,7 @@ def save_today(
     assessment, alerted = _assess_and_alert(session, entry, previous, now)
     task, message = _suggest(session, profile, day, score, assessment.level)
     feelings_now = _feelings_of(session, [entry.id]).get(entry.id, ())  # type: ignore[list-item, arg-type]
+    push.publish_after_commit(session, push.psychiatrist_topic(profile.psychiatrist_id))
     return SaveResult(_entry_view(entry, feelings_now), created, assessment, alerted, task, message)
 
 
@@ -212,6 +214,7 @@ def edit_entry(
         assessment, alerted = previous, False
     task, message = _suggestion_of(session, profile, entry.day)
     feelings_now = _feelings_of(session, [entry.id]).get(entry.id, ())  # type: ignore[list-item, arg-type]
+    push.publish_after_commit(session, push.psychiatrist_topic(profile.psychiatrist_id))
     return SaveResult(_entry_view(entry, feelings_now), False, assessment, alerted, task, message)
 
 
@@ -221,9 +224,10 @@ def delete_entry(session: Session, actor: CurrentUser, entry_id: object) -> None
     Alerts it raised stay (they carry their own copy of the note) until the psychiatrist
     acknowledges them, and what was suggested that day stays for the no-repeat rules.
     """
-    _, entry = _own_entry(session, actor, entry_id)
+    profile, entry = _own_entry(session, actor, entry_id)
     session.delete(entry)
     session.flush()
+    push.publish_after_commit(session, push.psychiatrist_topic(profile.psychiatrist_id))
 
 
 # --- task and message of the day ----------------------------------------------------------------

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import case
 from sqlmodel import Session, select
 
-from miwell.accounts.models import User
 from miwell.accounts.core.rules import Role
+from miwell.accounts.models import User
 from miwell.accounts.services import CurrentUser
 from miwell.ids import is_id
 from miwell.text import clean_block, clean_line

@@ -13,10 +13,13 @@ from datetime import date, datetime
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from miwell.accounts.models import PatientProfile, User
+from miwell import push
+from miwell.accounts.core.passwords import token_hash
+from miwell.accounts.models import AuthSession, PatientProfile, User
 from miwell.accounts.core.rules import display_phone
 from miwell.accounts.services import CurrentUser
 from miwell.ids import is_id
+from miwell.settings import get_settings
 from miwell.timeutil import utcnow
 from miwell.wellbeing.services.access import PermissionDenied, require_psychiatrist
 from miwell.wellbeing.models import MoodEntry, RiskAlert
@@ -45,6 +48,7 @@ def raise_alert(session: Session, entry: MoodEntry, assessment: RiskAssessment, 
     session.add(alert)
     session.add(profile)
     session.flush()
+    push.publish_after_commit(session, push.psychiatrist_topic(profile.psychiatrist_id))
     return alert
 
 
@@ -106,17 +110,36 @@ def open_alerts(session: Session, actor: CurrentUser) -> list[AlertView]:
 
 
 def alert_signature(session: Session, psychiatrist_id: int) -> tuple[int, int]:
-    """(number of open alerts, newest open alert id) of a psychiatrist's patients.
-
-    The live watcher runs this every half second per open page, so it is one indexed aggregate;
-    the full list is read only when the signature changes.
-    """
+    """(number of open alerts, newest open alert id) of a psychiatrist's patients: one indexed aggregate."""
     count, newest = session.exec(
         select(func.count(RiskAlert.id), func.max(RiskAlert.id))
         .select_from(RiskAlert)
         .join(PatientProfile, _mine_and_open(psychiatrist_id))
     ).one()
     return int(count or 0), int(newest or 0)
+
+
+def watch_signature(session: Session, psychiatrist_id: int, session_token: str, now: datetime | None = None) -> tuple[int, int, bool]:
+    """The safety check of an open psychiatrist page, in one statement: (open alerts, newest open
+    alert id, whether the page's session still holds). It runs every 30 seconds per open page."""
+    now = now or utcnow()
+    open_alerts = (
+        select(func.count(RiskAlert.id), func.max(RiskAlert.id))
+        .select_from(RiskAlert)
+        .join(PatientProfile, _mine_and_open(psychiatrist_id))
+        .subquery()
+    )
+    signed_in = (
+        select(func.count(AuthSession.id))
+        .where(
+            AuthSession.token_hash == token_hash(session_token or "", get_settings().secret_key),
+            AuthSession.user_id == psychiatrist_id,
+            AuthSession.expires_at > now,
+        )
+        .scalar_subquery()
+    )
+    count, newest, holds = session.exec(select(*open_alerts.c, signed_in)).one()
+    return int(count or 0), int(newest or 0), bool(holds)
 
 
 def acknowledge(session: Session, actor: CurrentUser, alert_id: object, now: datetime | None = None) -> bool:
@@ -144,4 +167,5 @@ def acknowledge(session: Session, actor: CurrentUser, alert_id: object, now: dat
         profile.requires_assistance = False
         session.add(profile)
     session.flush()
+    push.publish_after_commit(session, push.psychiatrist_topic(doctor.id))
     return True

@@ -1,42 +1,36 @@
-"""Live alerts on every page a psychiatrist has open.
+"""Live alerts on every page a psychiatrist has open, and the page under them kept current.
 
-Design: each open psychiatrist page runs one background watcher (started by the page template's
-on_load, ``supersedes`` so a navigation replaces it rather than adding one). Every
-``POLL_SECONDS`` it asks the database for a two-number signature of the psychiatrist's open
-alerts (one indexed aggregate) and, on a patient page, of that patient's entries; only when a
-signature changes does it take the state lock and reload what the page shows.
+Design: when a psychiatrist's page loads (and again whenever its websocket reconnects, which
+re-runs the page's load events) its tab subscribes to the psychiatrist's topic in ``miwell.live``.
+The services publish that topic after every change a psychiatrist's page shows: an entry saved or
+edited, an alert raised or acknowledged, a reply, a hand-over (``miwell.push``). The worker holding
+the tab then reloads the alerts and the page (the dashboard, or the patient's page) from the
+database, and Reflex sends the browser the difference. Nothing polls for that.
 
-Polling the database rather than pushing from the patient's request keeps the patient's save
-independent of who is watching, and works unchanged with one worker or many sharing state
-through Redis: the watcher runs in the worker that holds the page's websocket, and the database
-is what all workers share. It stops when the page's client has been gone for a while or the
-psychiatrist's session ends.
+Under it, a safety check per tab reads one indexed signature of the open alerts (and whether the
+session still holds) every ``MIWELL_SAFETY_POLL_SECONDS``: a notice lost while a worker restarted
+is caught within half a minute. Signing out ends the subscription (the ``user`` topic).
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import time
+from collections.abc import Callable
+from typing import Any
 
 import reflex as rx
 from sqlmodel import Session
 
-from miwell.accounts import services as accounts
+from miwell import live, push
 from miwell.accounts.core.rules import Role
 from miwell.accounts.services import AccountError, CurrentUser
 from miwell.accounts.states.auth import AuthState
 from miwell.db import get_engine, session_scope
-from miwell.notifications import service
+from miwell.notifications import services as service
 from miwell.wellbeing.core import display
 from miwell.wellbeing import services as wellbeing
 from miwell.wellbeing.states import DashboardState, PatientPageState, patient_id_in
 
-POLL_SECONDS = 0.5
-# Session and connection checks cost more than the signature, so they run less often.
-CHECK_EVERY_SECONDS = 5.0
-# A dropped websocket usually comes back (same tab, same token) within seconds.
-DISCONNECTED_GRACE_SECONDS = 60.0
 BANNER_LIMIT = 3
 
 
@@ -79,12 +73,7 @@ def _card(a: service.AlertView) -> AlertCard:
     )
 
 
-# --- what the watcher asks the database, off the event loop ------------------------------------------
-
-
-def _alert_signature(psychiatrist_id: int) -> tuple[int, int]:
-    with Session(get_engine()) as s:
-        return service.alert_signature(s, psychiatrist_id)
+# --- what the safety check and the push refresh ask the database ----------------------------------
 
 
 def _page_signature(user: CurrentUser, path: str) -> tuple:
@@ -101,23 +90,23 @@ def _page_signature(user: CurrentUser, path: str) -> tuple:
     return ()
 
 
-def _session_is(token: str, user_id: int) -> bool:
-    with Session(get_engine()) as s:
-        user = accounts.resolve_session(s, token)
-    return user is not None and user.id == user_id
+def _safety_check(user: CurrentUser, session_token: str, path: str) -> Callable[[], tuple]:
+    """One query every safety interval: the open alerts and whether the session holds. Without
+    push (the benchmarks' baseline) the page's own signature too, as every page used to poll."""
+
+    def check() -> tuple:
+        with Session(get_engine()) as s:
+            alerts = service.watch_signature(s, user.id, session_token)
+        return alerts if live.push_enabled() else (alerts, _page_signature(user, path))
+
+    return check
 
 
-async def _client_connected(client_token: str) -> bool:
-    """Whether the tab is connected to any worker (Reflex's token manager knows, through Redis)."""
-    from miwell.miwell import app  # the running app; imported late because it imports every page
-
-    namespace = app.event_namespace
-    if namespace is None:
-        return False
-    manager = getattr(namespace, "_token_manager", None)
-    if manager is not None and hasattr(manager, "is_token_connected"):
-        return await manager.is_token_connected(client_token)
-    return client_token in namespace.token_to_sid
+async def refresh_psychiatrist_tab(app: Any, client_token: str) -> None:
+    """Reload the tab's alerts and page from the database (a ``live`` refresh)."""
+    async with app.modify_state(rx.BaseStateToken(ident=client_token, cls=AlertState)) as root:
+        alerts = await root.get_state(AlertState)
+        await alerts._reload_everything()
 
 
 class AlertState(AuthState):
@@ -168,38 +157,29 @@ class AlertState(AuthState):
         await self._refresh_page(user, self.router.url.path)
         return rx.toast.success("Acknowledged. It is recorded with your name and the time.")
 
-    @rx.event(background=True, supersedes=True)
-    async def watch(self):
-        async with self:
-            user = self._require(Role.PSYCHIATRIST.value)
-            if user is None:
-                self.alerts = []
-                return
-            self._load_alerts(user)
-            token, path = self._session_token(), self.router.url.path
-            client = self.router.session.client_token
-        alerts = await asyncio.to_thread(_alert_signature, user.id)
-        entries = await asyncio.to_thread(_page_signature, user, path)
-        last_check = last_seen = time.monotonic()
-        while True:
-            await asyncio.sleep(POLL_SECONDS)
-            now = time.monotonic()
-            if now - last_check >= CHECK_EVERY_SECONDS:
-                last_check = now
-                if not await asyncio.to_thread(_session_is, token, user.id):
-                    async with self:
-                        self.alerts = []
-                    return
-                if await _client_connected(client):
-                    last_seen = now
-                elif now - last_seen > DISCONNECTED_GRACE_SECONDS:
-                    return
-            new_alerts = await asyncio.to_thread(_alert_signature, user.id)
-            new_entries = await asyncio.to_thread(_page_signature, user, path)
-            if new_alerts == alerts and new_entries == entries:
-                continue
-            async with self:
-                if new_alerts != alerts:
-                    self._load_alerts(user)
-                await self._refresh_page(user, path)
-            alerts, entries = new_alerts, new_entries
+    async def _reload_everything(self) -> None:
+        user = self._require(Role.PSYCHIATRIST.value)
+        if user is None:  # signed out, suspended: nothing of theirs stays on screen
+            self.alerts = []
+            live.unsubscribe(self.router.session.client_token)
+            return
+        self._load_alerts(user)
+        await self._refresh_page(user, self.router.url.path)
+
+    @rx.event
+    def watch(self):
+        """on_load of every psychiatrist page: the alerts now, and the tab subscribed for the rest."""
+        client = self.router.session.client_token
+        user = self._require(Role.PSYCHIATRIST.value)
+        if user is None:
+            self.alerts = []
+            live.unsubscribe(client)
+            return
+        self._load_alerts(user)
+        path = self.router.url.path
+        live.subscribe(
+            client,
+            {push.psychiatrist_topic(user.id), push.user_topic(user.id)},
+            refresh_psychiatrist_tab,
+            check=_safety_check(user, self._session_token(), path),
+        )

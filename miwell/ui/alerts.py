@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from miwell.notifications.state import AlertCard, AlertState
+from miwell.notifications.states import AlertCard, AlertState
 
 
 def _contact(icon: str, text: rx.Var, href: rx.Var, label: str) -> rx.Component:
