@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Iterator
@@ -13,7 +15,26 @@ from sqlmodel import Session, create_engine
 from miwell.settings import INSTANCE_DIR, get_settings
 
 
+def _log_statements(engine: Engine, path: str) -> None:
+    """``MIWELL_QUERY_LOG``: one line per statement, appended (several workers may share the file).
+    For the benchmarks that count what idle pages cost; off unless set."""
+    lock = threading.Lock()
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _record(conn, cursor, statement, parameters, context, executemany):  # pragma: no cover
+        line = " ".join(statement.split())[:80] + "\n"
+        with lock, open(path, "a") as fh:
+            fh.write(line)
+
+
 def make_engine(url: str) -> Engine:
+    engine = _make_engine(url)
+    if os.environ.get("MIWELL_QUERY_LOG"):
+        _log_statements(engine, os.environ["MIWELL_QUERY_LOG"])
+    return engine
+
+
+def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         if ":///" in url and not url.endswith(":memory:"):
             INSTANCE_DIR.mkdir(exist_ok=True)

@@ -25,6 +25,10 @@ if [ ! -f ".tools/node_modules/axe-core/package.json" ] || ! grep -q "\"version\
     npm install --prefix .tools --no-audit --no-fund --silent "axe-core@$AXE_VERSION"
 fi
 
+# The house's import rules (.importlinter): a circle or an upward import fails the run.
+say "Checking the import layers"
+lint-imports --no-cache
+
 # Tests never read the developer's key file or database.
 export MIWELL_SECRET_KEY="${MIWELL_SECRET_KEY:-test-secret-key-not-for-production}"
 say "Running the tests${CI:+ (CI: PostgreSQL, Redis and Chromium are required)}"

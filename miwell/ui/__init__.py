@@ -1,1 +1,2 @@
-"""Shared UI pieces: the page template and small components used by several pages."""
+"""Shared UI pieces: the page template (``layout``), the alert banner (``alerts``) and components
+used by several pages. Components import the states they show; pages import components."""

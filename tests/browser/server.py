@@ -73,7 +73,13 @@ def _env(port: int, database_url: str, redis_url: str | None) -> dict[str, str]:
     return env
 
 
-def start_app(port: int, redis_url: str | None = None, timeout: float = 600.0, workdir: Path | None = None) -> RunningApp:
+def start_app(
+    port: int,
+    redis_url: str | None = None,
+    timeout: float = 600.0,
+    workdir: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> RunningApp:
     workdir = workdir or Path(tempfile.mkdtemp(prefix="miwell-app-"))
     for name in COPIED:
         src = ROOT / name
@@ -85,6 +91,7 @@ def start_app(port: int, redis_url: str | None = None, timeout: float = 600.0, w
             shutil.copy2(src, dst)
     database_url = f"sqlite:///{workdir / 'miwell.db'}"
     env = _env(port, database_url, redis_url)
+    env.update(extra_env or {})
     python = str(ROOT / ".venv/bin/python")
     for args in (["-m", "alembic", "upgrade", "head"], ["-m", "miwell.demo"]):
         done = subprocess.run([python, *args], cwd=workdir, env=env, capture_output=True, text=True)

@@ -1,0 +1,1 @@
+"""Pure scheduling rules: free slots, status transitions, colours, calendar events, reports, formatting. No Reflex, no database."""
