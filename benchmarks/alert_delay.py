@@ -35,8 +35,8 @@ from tests.browser.shots import CHROMIUM, LAUNCH_ARGS, log_in
 PORT = 3499
 PATIENT = "patient@miwell.example"
 PSYCHIATRIST = "psychiatrist@miwell.example"
-# Alternating phrases gives each edit a reason the previous version did not have: a new alert.
-NOTES = ("I have been thinking about suicide", "Some days I want to end it all")
+# Alternating meanings (suicide, self-harm) gives each edit a reason the previous version did not have: a new alert.
+NOTES = ("I have been thinking about suicide", "Some days I want to hurt myself")
 
 # Records, in the psychiatrist's page, when each try's marker first appears in the banner.
 WATCH_BANNER = """

@@ -3,114 +3,173 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from miwell.wellbeing.core import risk_eval
 from miwell.wellbeing.core.risk import (
     LEVELS,
-    RISK_PHRASES,
+    SCREENER_REASONS,
     RiskAssessment,
+    asks_screener,
     assess,
-    find_risk_phrases,
     raises_alert,
+    reason_key,
 )
+from miwell.wellbeing.core.risk_language import KEY_WORDS, RULES, hear, is_english_word, normalise, read_word
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "risk_notes.csv"
 
 
 def test_levels() -> None:
     assert LEVELS == ("none", "watch", "urgent")
 
 
-def test_phrase_list_is_curated_and_canonical() -> None:
-    assert len(RISK_PHRASES) >= 30
-    assert len(set(RISK_PHRASES)) == len(RISK_PHRASES)
-    for phrase in RISK_PHRASES:
-        # Canonical form is what makes the matcher's tolerance work.
-        assert phrase == " ".join(phrase.lower().split())
-        assert "\u2019" not in phrase
-    for expected in (
-        "kill myself",
-        "end my life",
-        "suicide",
-        "suicidal",
-        "self-harm",
-        "self harm",
-        "hurt myself",
-        "cut myself",
-        "want to die",
-        "better off dead",
-        "no reason to live",
-        "overdose",
-        "take my own life",
-        "don't want to be here",
-    ):
-        assert expected in RISK_PHRASES
-    # Bare words are too common in everyday speech to be useful.
-    assert "die" not in RISK_PHRASES
-    assert "dead" not in RISK_PHRASES
-
-
-@pytest.mark.parametrize("phrase", RISK_PHRASES)
-def test_each_phrase_alone_is_urgent(phrase: str) -> None:
-    result = assess(6, phrase, [])
-    assert result.level == "urgent"
-    assert result.reasons == [f'Note mentions "{phrase}"']
+# --- reading words as they are typed ------------------------------------------------------------
+# Examples here are written for these tests; the labelled set under tests/data is scored apart.
 
 
 @pytest.mark.parametrize(
-    ("note", "phrase"),
+    ("typed", "read"),
     [
-        ("I want to KILL MYSELF", "kill myself"),
-        ("thinking about   ending\tmy\nlife", "ending my life"),
-        ("I don\u2019t want to be here any more", "don't want to be here"),
-        ("I don\u2018t want to live", "don't want to live"),
-        ("i dont want to wake up", "don't want to wake up"),
-        ("had urges to self\u2013harm", "self-harm"),
-        ("had urges to self - harm", "self-harm"),
-        ("Suicidal.", "suicidal"),
-        ("(overdose)", "overdose"),
-        ("everyone would be better off without me...", "better off without me"),
-        ("suicide's been on my mind", "suicide"),
+        ("SUICIDE", "suicide"),
+        ("Suicídio", "suicide"),  # accent gone, then two letters from a key word
+        ("suicde", "suicide"),  # a letter missing
+        ("suicdie", "suicide"),  # two letters swapped
+        ("siucidal", "suicidal"),
+        ("myslef", "myself"),
+        ("slef", "self"),
+        ("s3lf", "self"),
+        ("$u1c1de", "suicide"),
+        ("kiiiill", "kill"),
+        ("dieeeee", "die"),
+        ("overdoes", "overdoes"),  # an English word is never "corrected"
+        ("overdone", "overdone"),
+        ("decide", "decide"),
+        ("kann", "kann"),  # nor is a double letter stretching
+        ("cut", "cut"),  # short words are left alone
+        ("kms", "kms"),
     ],
 )
-def test_matching_tolerates_case_whitespace_apostrophes_and_punctuation(
-    note: str, phrase: str
-) -> None:
-    assert find_risk_phrases(note) == [phrase]
-    assert assess(5, note, []).level == "urgent"
+def test_words_are_read_as_meant(typed: str, read: str) -> None:
+    assert normalise(typed).text == read
+
+
+def test_spaced_and_dotted_letters_are_joined_only_into_key_words() -> None:
+    assert normalise("thinking about s u i c i d e").text == "thinking about suicide"
+    assert normalise("k.m.s tbh").text == "kms tbh"
+    assert normalise("plan a b c today").text == "plan a b c today"
+
+
+def test_apostrophes_emoji_and_punctuation() -> None:
+    assert normalise("I don\u2019t want to be here\u2026 really").text == "i dont want to be here . really"
+    assert normalise("\U0001f52a\U0001fa78").text == "emoji_knife emoji_blood"
+    assert normalise("want 2 die").text == "want to die"
+    assert normalise("took 2 buses").text == "took 2 buses"
+
+
+def test_key_words_are_plain_and_rules_compile() -> None:
+    assert all(word == word.lower() and word.isalpha() for word in KEY_WORDS)
+    assert len(set(KEY_WORDS)) == len(KEY_WORDS)
+    assert {rule.level for rule in RULES} == {"watch", "urgent"}
+    for word in KEY_WORDS:
+        assert read_word(word) == word
+
+
+# --- what is heard ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("note", "meaning"),
+    [
+        ("Suicidal most of the day", "Suicide or suicidal thoughts"),
+        ("i could just k1ll myslef", "Suicide or suicidal thoughts"),
+        ("honestly kms", "Suicide or suicidal thoughts"),
+        ("I keep wanting to end my life", "Suicide or suicidal thoughts"),
+        ("i want to die so bad", "Wish to die"),
+        ("Ich will sterben", "Wish to die"),
+        ("quisiera morir", "Wish to die"),
+        ("I have been stockpiling my co-codamol", "Plan or means: medication or poison"),
+        ("how many aspirin would it take", "Plan or means: medication or poison"),
+        ("i looked at how high the multi storey is", "Plan or means: heights"),
+        ("want to lie down in front of a lorry", "Plan or means: traffic or trains"),
+        ("found a rope in the garage and kept it", "Plan or means: ligature"),
+        ("best method to die quickly", "Looking up ways to die"),
+        ("wrote goodbye notes to my sisters", "Saying goodbye or giving things away"),
+        ("Giving away my things this week", "Saying goodbye or giving things away"),
+        ("burnt my arm with a cigarette", "Self-harm"),
+        ("sh'd again, sorry", "Self-harm"),
+        ("mi sono tagliata", "Self-harm"),
+        ("really tempted to cut tonight", "Urge to self-harm"),
+        ("not safe around myself at the moment", "Not safe with themselves"),
+        ("\u26b0\ufe0f", "Death emoji"),
+        ("feeling hopeless about all of it", "Hopelessness"),
+        ("what is even the point", "Hopelessness"),
+        ("I never want to wake up", "Passive wish to die"),
+        ("my kids would be happier if I was gone", "Feeling a burden"),
+        ("I cannot keep going like this", "Can't go on"),
+        ("so sick of existing", "Tired of living"),
+        ("want it all to be over", "Veiled intent"),
+    ],
+)
+def test_each_family_is_heard(note: str, meaning: str) -> None:
+    assert meaning in [h.meaning for h in hear(note)], hear(note)
 
 
 @pytest.mark.parametrize(
     "note",
     [
-        "The dog was harmless really",
-        "Started a new diet today",
-        "My phone died and I was dead tired",
-        "I'd die for a cup of tea",
-        "Trying to upskill myself at work",
-        "A lifeline of a friend",
-        "Overdue library books",
-        "Haircut, myself and my sister went",
-        "self-harmless fun",
-        "Endless meetings, but my life is okay",
-        "Selfish of me to skip the gym",
+        "Laptop died during my presentation",
+        "my legs are dead after football",
+        "i could die for some chips",
+        "this heat is killing me",
+        "cut the cake for my mum's birthday",
+        "cutting back on screen time",
+        "jumped off the pier into the sea with friends",
+        "the rope bridge on holiday was scary but fun",
+        "took my tablets with breakfast",
+        "overdone the pasta again",
+        "end of the school year party",
+        "I'd love to disappear into the mountains for a week",
+        "I give up on this jigsaw",
+        "My nephew is hopeless at football",
+        "haven't self harmed for a year now",
+        "I used to be suicidal, not any more",
+        "my cousin says she feels hopeless and I'm worried about her",
+        "signed up for suicide prevention training",
+        "I'm not suicidal, just worn out",
+        "i don't want to die, i want help",
         "",
     ],
 )
-def test_no_false_positives_on_word_boundaries(note: str) -> None:
-    assert find_risk_phrases(note) == []
+def test_everyday_and_recovery_notes_are_quiet(note: str) -> None:
+    assert hear(note) == [], hear(note)
     assert assess(5, note, []).level == "none"
 
 
-def test_several_phrases_listed_once_each_in_order() -> None:
-    note = "Suicidal again. I want to die. So suicidal. Thought about an overdose."
-    assert find_risk_phrases(note) == ["suicidal", "want to die", "overdose"]
-    assert assess(5, note, []).reasons == [
-        'Note mentions "suicidal"',
-        'Note mentions "want to die"',
-        'Note mentions "overdose"',
+def test_reasons_quote_the_patients_own_words_urgent_first() -> None:
+    result = assess(5, "no hope. Sucide on my mind, SUICIDE.", [])
+    assert result.level == "urgent"
+    assert result.reasons == [
+        'Suicide or suicidal thoughts: "Sucide", "SUICIDE"',
+        'Hopelessness: "no hope"',
     ]
+    assert result.from_note == "urgent"
+
+
+def test_labelled_set_meets_the_goals() -> None:
+    """Issue 11's goals on the labelled set. The set was partly written after rules were tuned
+    against earlier parts of it, so these figures are an upper bound (see benchmarks/risk_language.py)."""
+    notes = risk_eval.load(DATA)
+    counts = {c: sum(1 for n in notes if n.category == c) for c in risk_eval.CATEGORIES}
+    assert counts["explicit"] >= 100 and counts["indirect"] >= 60 and counts["benign"] >= 140
+    result = risk_eval.evaluate(notes)
+    assert result.explicit_recall >= 0.97, result.wrong
+    assert result.indirect_recall >= 0.90, result.wrong
+    assert result.false_alarm_rate <= 0.08, result.wrong
 
 
 def test_none_note_is_fine() -> None:
@@ -154,7 +213,7 @@ def test_urgent_keeps_watch_reasons() -> None:
     result = assess(1, "I want to end it all", [2, 3])
     assert result.level == "urgent"
     assert result.reasons == [
-        'Note mentions "end it all"',
+        'Suicide or suicidal thoughts: "end it all"',
         "Mood is Awful (1)",
         "Mood 3 or lower for 3 days in a row",
     ]
@@ -182,7 +241,7 @@ def test_assessment_is_frozen() -> None:
 NONE = RiskAssessment("none", [])
 SAD = RiskAssessment("watch", ["Mood is Sad (2)"])
 AWFUL = RiskAssessment("watch", ["Mood is Awful (1)"])
-URGENT_SAD = RiskAssessment("urgent", ['Note mentions "suicide"', "Mood is Sad (2)"])
+URGENT_SAD = RiskAssessment("urgent", ['Suicide or suicidal thoughts: "suicide"', "Mood is Sad (2)"])
 
 
 def test_first_assessment_alerts_only_when_not_none() -> None:
@@ -257,24 +316,59 @@ def safe_text(draw: st.DrawFn, max_words: int = 12) -> str:
     return out
 
 
+# Urgent phrases in their plain form, with the meaning each must be heard as.
+URGENT_PHRASES: tuple[tuple[str, str], ...] = (
+    ("i want to kill myself", "Suicide or suicidal thoughts"),
+    ("thinking about suicide", "Suicide or suicidal thoughts"),
+    ("feeling suicidal", "Suicide or suicidal thoughts"),
+    ("going to end my life", "Suicide or suicidal thoughts"),
+    ("i want to die", "Wish to die"),
+    ("i don't want to live", "Wish to die"),
+    ("saving up my tablets", "Plan or means: medication or poison"),
+    ("took an overdose", "Plan or means: medication or poison"),
+    ("i want to hang myself", "Plan or means: ligature"),
+    ("self harming again", "Self-harm"),
+    ("i want to hurt myself", "Self-harm"),
+    ("not safe with myself", "Not safe with themselves"),
+)
+
+
 @st.composite
 def disguised_phrase(draw: st.DrawFn) -> tuple[str, str]:
-    """A listed phrase in random case, with random whitespace and apostrophe styles."""
-    phrase = draw(st.sampled_from(RISK_PHRASES))
+    """An urgent phrase as a tired person types it: random case, spacing and apostrophes, a
+    stretched letter, and one slip of the finger in a long word."""
+    phrase, meaning = draw(st.sampled_from(URGENT_PHRASES))
+    words = phrase.split()
+    long_words = [i for i, w in enumerate(words) if len(w) >= 7 and w.isalpha()]
+    if long_words and draw(st.booleans()):
+        i = draw(st.sampled_from(long_words))
+        word = words[i]
+        k = draw(st.integers(1, len(word) - 2))
+        slip = draw(st.sampled_from(["drop", "swap"]))
+        slipped = word[:k] + word[k + 1 :] if slip == "drop" else word[:k] + word[k + 1] + word[k] + word[k + 2 :]
+        # A slip that lands on another English word ("tablets" -> "tables") is out of reach of
+        # any speller without context; the screen leaves real words alone on purpose.
+        if not is_english_word(slipped):
+            words[i] = slipped
+    if draw(st.booleans()):
+        i = draw(st.integers(0, len(words) - 1))
+        word = words[i]
+        k = draw(st.integers(0, len(word) - 1))
+        if word[k].isalpha():
+            words[i] = word[:k] + word[k] * draw(st.integers(3, 6)) + word[k + 1 :]
     out = []
-    for ch in phrase:
-        if ch == " ":
+    for n, word in enumerate(words):
+        if n:
             out.append(draw(st.sampled_from([" ", "  ", "\t", "\n", " \n "])))
-        elif ch == "'":
-            out.append(draw(st.sampled_from(["'", "\u2019", "\u2018"])))
-        elif draw(st.booleans()):
-            out.append(ch.upper())
-        else:
-            out.append(ch)
-    return phrase, "".join(out)
+        for ch in word:
+            if ch == "'":
+                out.append(draw(st.sampled_from(["'", "\u2019", "\u2018", ""])))
+            else:
+                out.append(ch.upper() if draw(st.booleans()) else ch)
+    return meaning, "".join(out)
 
 
-@settings(max_examples=200)
+@settings(max_examples=300)
 @given(
     before=safe_text(),
     found=disguised_phrase(),
@@ -282,15 +376,15 @@ def disguised_phrase(draw: st.DrawFn) -> tuple[str, str]:
     score=st.integers(1, 7),
     recent=st.lists(st.integers(1, 7), max_size=5),
 )
-def test_listed_phrase_anywhere_is_urgent(
+def test_urgent_phrase_anywhere_in_any_typing_is_urgent(
     before: str, found: tuple[str, str], after: str, score: int, recent: list[int]
 ) -> None:
-    phrase, disguised = found
-    # Separate with a space (or punctuation) so the phrase stays whole words.
-    note = f"{before} {disguised}{after}"
+    meaning, disguised = found
+    # A full stop keeps the safe words out of the phrase's clause ("haven't" would be recovery).
+    note = f"{before}. {disguised}. {after}"
     result = assess(score, note, recent)
-    assert result.level == "urgent"
-    assert f'Note mentions "{phrase}"' in result.reasons
+    assert result.level == "urgent", (note, result)
+    assert any(reason.startswith(meaning + ": ") for reason in result.reasons), (note, result)
 
 
 @settings(max_examples=200)
@@ -298,7 +392,8 @@ def test_listed_phrase_anywhere_is_urgent(
 def test_safe_vocabulary_is_never_urgent(note: str, score: int) -> None:
     result = assess(score, note, [])
     assert result.level != "urgent"
-    assert not any(reason.startswith("Note mentions") for reason in result.reasons)
+    assert result.from_note == "none"
+    assert not any(': "' in reason for reason in result.reasons)
 
 
 def _expected_watch(score: int, recent: Sequence[int | None]) -> bool:

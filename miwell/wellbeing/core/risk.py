@@ -2,26 +2,25 @@
 
 Three levels, in increasing order of concern:
 
-* ``"urgent"`` -- the note speaks of suicide or self-harm (see ``RISK_PHRASES``);
-* ``"watch"``  -- the mood is Sad or Awful (2 or less), or the mood has been 3 or
-  less today and on each of the two previous days;
+* ``"urgent"`` -- the note speaks of suicide, plans or means, goodbyes, self-harm or not being
+  safe (``risk_language``), or the patient answered yes to a screener question;
+* ``"watch"``  -- the note speaks of hopelessness, a passive wish to die, being a burden or
+  veiled intent; or the mood is Sad or Awful (2 or less); or the mood has been 3 or less today
+  and on each of the two previous days;
 * ``"none"``   -- anything else.
 
-This is a safety net, not a diagnosis: the phrase list deliberately errs on the
-side of flagging (an idiom such as "I could kill myself for forgetting" is still
-flagged), because a clinician glancing at a false alarm costs far less than a
-missed one. It also avoids bare words such as "die" or "dead", which appear in
-too many everyday sentences ("my phone died", "dead tired") to be useful.
+This is a safety net, not a diagnosis: it errs on the side of flagging, because a clinician
+glancing at a false alarm costs far less than a missed one.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from miwell.wellbeing.core.moods import mood_by_score
+from miwell.wellbeing.core.risk_language import Heard, hear
 
 Level = Literal["none", "watch", "urgent"]
 
@@ -31,87 +30,16 @@ WATCH_MAX_SCORE = 2
 LOW_RUN_MAX_SCORE = 3
 LOW_RUN_DAYS = 3
 
-# Written for MiWell. Keep entries lower-case, single-spaced and with straight
-# apostrophes: matching adds case, whitespace, hyphen and apostrophe tolerance.
-# Add inflected forms explicitly ("overdosed") because matching is on whole
-# words, which is what keeps "harmless" from matching "harm".
-RISK_PHRASES: tuple[str, ...] = (
-    # Suicide
-    "suicide",
-    "suicides",
-    "suicidal",
-    "kill myself",
-    "killing myself",
-    "end my life",
-    "ending my life",
-    "end it all",
-    "ending it all",
-    "take my own life",
-    "take my life",
-    "want to die",
-    "wanna die",
-    "wish i was dead",
-    "wish i were dead",
-    "better off dead",
-    "better off without me",
-    "no reason to live",
-    "nothing to live for",
-    "not worth living",
-    "don't want to live",
-    "don't want to be alive",
-    "don't want to be here",
-    "don't want to wake up",
-    # Self-harm
-    "self-harm",
-    "self harm",
-    "self-harming",
-    "self harming",
-    "hurt myself",
-    "hurting myself",
-    "harm myself",
-    "harming myself",
-    "cut myself",
-    "cutting myself",
-    "overdose",
-    "overdoses",
-    "overdosed",
-    "overdosing",
+# The first two questions of the Columbia Suicide Severity Rating Scale screener, as published.
+SCREENER_QUESTIONS: tuple[str, str] = (
+    "In the past month, have you wished you were dead or wished you could go to sleep and not wake up?",
+    "Have you actually had any thoughts of killing yourself?",
 )
-
-# Phones and word processors turn ' into ’ (or ‘ / ʼ); people also drop it
-# altogether ("dont"), so the apostrophe is optional.
-_APOSTROPHE = "['\u2019\u2018\u02bc`]?"
-# Likewise "-" may arrive as a Unicode hyphen or dash, with stray spaces.
-_HYPHEN = r"\s*[-\u2010\u2011\u2013\u2014]\s*"
-
-
-def _phrase_pattern(phrase: str) -> str:
-    words = []
-    for word in phrase.split():
-        parts = []
-        for ch in word:
-            if ch == "'":
-                parts.append(_APOSTROPHE)
-            elif ch == "-":
-                parts.append(_HYPHEN)
-            else:
-                parts.append(re.escape(ch))
-        words.append("".join(parts))
-    return r"\s+".join(words)
-
-
-def _compile(phrases: Sequence[str]) -> re.Pattern[str]:
-    # Longest first so that, at a given position, the most specific phrase is
-    # the one reported. Named groups tell us which listed phrase matched, even
-    # when the text differs from it ("Don’t  want to LIVE").
-    order = sorted(range(len(phrases)), key=lambda i: (-len(phrases[i]), i))
-    alternatives = "|".join(f"(?P<p{i}>{_phrase_pattern(phrases[i])})" for i in order)
-    # Lookarounds rather than \b, so boundaries behave the same whether a
-    # phrase starts or ends with a letter or with punctuation.
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-
-
-_RISK_RE = _compile(RISK_PHRASES)
+# How a yes reads among the reasons.
+SCREENER_REASONS: tuple[str, str] = (
+    "Screener: yes, wished to be dead or to sleep and not wake up (past month)",
+    "Screener: yes, thoughts of killing themselves (past month)",
+)
 
 
 @dataclass(frozen=True)
@@ -120,23 +48,22 @@ class RiskAssessment:
 
     level: Level
     reasons: list[str]
+    # What the note's words alone gave: "watch" here (not the mood) is what asks the screener.
+    from_note: Level = field(default="none", compare=False)
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
             raise ValueError(f"Unknown risk level: {self.level!r}")
 
 
-def find_risk_phrases(note: str | None) -> list[str]:
-    """Return the listed phrases found in ``note``, each once, in order of appearance."""
-    if not note:
-        return []
-    found: list[str] = []
-    for match in _RISK_RE.finditer(note):
-        assert match.lastgroup is not None
-        phrase = RISK_PHRASES[int(match.lastgroup[1:])]
-        if phrase not in found:
-            found.append(phrase)
-    return found
+def note_reason(heard: Heard) -> str:
+    """A reason line for something heard: its meaning, then the patient's own words."""
+    return f"{heard.meaning}: {heard.words}"
+
+
+def reason_key(reason: str) -> str:
+    """What a reason is about, without the words quoted: fixing a typo is not news."""
+    return reason.split(": \"", 1)[0]
 
 
 def _low_run_length(mood_score: int, recent_scores: Sequence[int | None]) -> int:
@@ -156,24 +83,36 @@ def _low_run_length(mood_score: int, recent_scores: Sequence[int | None]) -> int
 
 
 def assess(
-    mood_score: int, note: str | None, recent_scores: Sequence[int | None]
+    mood_score: int,
+    note: str | None,
+    recent_scores: Sequence[int | None],
+    *,
+    screener: Sequence[bool | None] = (),
 ) -> RiskAssessment:
     """Assess one entry.
 
     ``recent_scores`` are the patient's scores on the previous days, most
     recent first (yesterday, the day before, ...), with ``None`` for a day with
-    no entry. Raises ValueError for a score outside 1..7.
+    no entry. ``screener`` holds the patient's answers to ``SCREENER_QUESTIONS``
+    (None for a question not answered); a yes to either is urgent. Raises
+    ValueError for a score outside 1..7 or more than two answers.
     """
     mood = mood_by_score(mood_score)
     for score in recent_scores:
         if score is not None:
             mood_by_score(score)
+    answers = tuple(screener)
+    if len(answers) > len(SCREENER_QUESTIONS) or any(a not in (True, False, None) for a in answers):
+        raise ValueError("The screener has two yes/no questions.")
 
-    urgent_reasons = [f'Note mentions "{phrase}"' for phrase in find_risk_phrases(note)]
+    heard = hear(note)
+    urgent_reasons = [note_reason(h) for h in heard if h.level == "urgent"]
+    urgent_reasons += [reason for answer, reason in zip(answers, SCREENER_REASONS) if answer is True]
+    note_watch = [note_reason(h) for h in heard if h.level == "watch"]
 
     # Watch reasons are kept on urgent assessments too: the clinician picking
     # up an urgent alert should see the whole picture in one place.
-    watch_reasons: list[str] = []
+    watch_reasons: list[str] = list(note_watch)
     if mood.score <= WATCH_MAX_SCORE:
         watch_reasons.append(f"Mood is {mood.label} ({mood.score})")
     run = _low_run_length(mood.score, recent_scores)
@@ -186,7 +125,14 @@ def assess(
         level = "watch"
     else:
         level = "none"
-    return RiskAssessment(level, urgent_reasons + watch_reasons)
+    from_note: Level = "urgent" if any(h.level == "urgent" for h in heard) else "watch" if note_watch else "none"
+    return RiskAssessment(level, urgent_reasons + watch_reasons, from_note)
+
+
+def asks_screener(assessment: RiskAssessment, mood_score: int) -> bool:
+    """Whether to ask the patient the screener after saving: the note's words gave watch, or the
+    mood is the lowest. (An urgent note shows crisis support instead of questions.)"""
+    return assessment.from_note == "watch" or (mood_score == 1 and assessment.from_note != "urgent")
 
 
 def raises_alert(old: RiskAssessment | None, new: RiskAssessment) -> bool:
@@ -197,9 +143,10 @@ def raises_alert(old: RiskAssessment | None, new: RiskAssessment) -> bool:
     before. So an edit that lowers the mood or adds risk language alerts
     again, while fixing a typo on an already-alerted entry does not.
 
-    Reasons are compared as text, so any change in the mood reason counts as
-    new, including an edit from Awful (1) to Sad (2). That errs on the side
-    of telling the clinician, which is the safer failure.
+    Reasons are compared by what they are about (``reason_key``), not by the
+    words quoted, so correcting "sucide" to "suicide" is not news while a new
+    meaning is. Any change in the mood reason counts as new, including an edit
+    from Awful (1) to Sad (2): that errs on the side of telling the clinician.
     """
     if new.level == "none":
         return False
@@ -207,4 +154,4 @@ def raises_alert(old: RiskAssessment | None, new: RiskAssessment) -> bool:
         return True
     if LEVELS.index(new.level) > LEVELS.index(old.level):
         return True
-    return bool(set(new.reasons) - set(old.reasons))
+    return bool({reason_key(r) for r in new.reasons} - {reason_key(r) for r in old.reasons})
