@@ -70,14 +70,17 @@ def alert_delays(browser, base: str, tries: int, redis_url: str | None) -> list[
     patient = _open(browser, base, PATIENT, "/patient")
     put_apart(doctor, patient, redis_url)
     doctor.evaluate(WATCH_BANNER)
+    # The click's own time, taken in the page (Playwright's click() first checks the button).
+    patient.evaluate(
+        "document.addEventListener('click', e => { if (e.target.closest('#save-entry')) window.__clicked = Date.now(); }, true)"
+    )
     patient.get_by_role("button", name="Low", exact=True).click()
     for n in range(tries):
         patient.locator("#note").fill(f"{NOTES[n % 2]} (try-{n})")
         patient.locator("#minutes-value").click()  # leave the note box, so its last keystrokes are sent
-        started = time.time() * 1000
         patient.locator("#save-entry").click()
         doctor.wait_for_function(f"window.__seen['{n}'] !== undefined", timeout=60_000, polling=10)
-        delays.append(doctor.evaluate(f"window.__seen['{n}']") - started)
+        delays.append(doctor.evaluate(f"window.__seen['{n}']") - patient.evaluate("window.__clicked"))
         patient.wait_for_selector("#saved-note")
     for page in (doctor, patient):
         page.context.close()

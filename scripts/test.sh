@@ -5,16 +5,18 @@
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 
-if [ ! -x /usr/bin/chromium ]; then
+# Debian's Chromium for the browser tests; poppler-utils' pdftoppm renders the PDF reports.
+if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null; then
+    PACKAGES="chromium chromium-driver fonts-noto-color-emoji poppler-utils"
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        say "Installing Debian's chromium and chromium-driver for the browser tests"
-        apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-noto-color-emoji >/dev/null
+        say "Installing Debian's $PACKAGES for the browser tests"
+        apt-get update -qq && apt-get install -y -qq $PACKAGES >/dev/null
     elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-        say "Installing Debian's chromium and chromium-driver for the browser tests"
-        sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver fonts-noto-color-emoji >/dev/null
+        say "Installing Debian's $PACKAGES for the browser tests"
+        sudo apt-get update -qq && sudo apt-get install -y -qq $PACKAGES >/dev/null
     else
-        say "Chromium is not installed and this user cannot install it (needs root)."
-        say "Browser tests will be SKIPPED. To run them: sudo apt-get install chromium chromium-driver"
+        say "Chromium or pdftoppm is missing and this user cannot install them (needs root)."
+        say "Browser tests will be SKIPPED. To run them: sudo apt-get install $PACKAGES"
     fi
 fi
 

@@ -28,6 +28,7 @@ from miwell.accounts.states.auth import AuthState
 from miwell.db import get_engine, session_scope
 from miwell.notifications import services as service
 from miwell.wellbeing.core import display
+from miwell.wellbeing.core.questionnaires import TITLES
 from miwell.wellbeing import services as wellbeing
 from miwell.wellbeing.states import DashboardState, PatientPageState, patient_id_in
 
@@ -51,16 +52,18 @@ class AlertCard:
     email: str = ""
     contact_name: str = ""
     contact_phone: str = ""
+    booked: str = ""
 
 
 def _card(a: service.AlertView) -> AlertCard:
+    from_questionnaire = a.score is None
     return AlertCard(
         id=a.id,
         patient_id=a.patient_id,
         patient=a.patient_name,
         level=a.level,
-        emoji=display.emoji(a.score),
-        mood=display.label(a.score),
+        emoji="📋" if from_questionnaire else display.emoji(a.score),
+        mood=TITLES.get(a.source, a.source) if from_questionnaire else display.label(a.score),
         colour=display.colour(a.score),
         note=a.note,
         reasons=list(a.reasons),
@@ -70,6 +73,7 @@ def _card(a: service.AlertView) -> AlertCard:
         email=a.email,
         contact_name=a.emergency_contact_name,
         contact_phone=a.emergency_contact_phone,
+        booked=f"Appointment booked {display.time_label(a.booked_at)}" if a.booked_at else "",
     )
 
 
@@ -183,3 +187,97 @@ class AlertState(AuthState):
             refresh_psychiatrist_tab,
             check=_safety_check(user, self._session_token(), path),
         )
+
+
+# --- "Book an urgent appointment" --------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class SlotChoice:
+    key: str = ""  # "<doctor id>|<start>": what the Book button sends back
+    when: str = ""
+    doctor: str = ""
+    clinic: str = ""
+
+
+@dataclasses.dataclass
+class DeskRow:
+    organisation_id: int = 0
+    organisation: str = ""
+
+
+def _slot_label(start) -> str:
+    return f"{display.day_label(start.date())}, {start:%H:%M}"
+
+
+class UrgentBookingState(AuthState):
+    """The dialog behind "Book an urgent appointment": earliest slots, or why there are none."""
+
+    open: bool = False
+    patient: str = ""
+    slots: list[SlotChoice] = []
+    problem: str = ""
+    desks: list[DeskRow] = []
+    booked: str = ""
+    asked: str = ""
+    error: str = ""
+    _patient_id: int = 0
+    _alert_id: int = 0
+
+    @rx.event
+    def open_for(self, patient_id: int, alert_id: int = 0):
+        user = self._require(Role.PSYCHIATRIST.value)
+        if user is None:
+            return self._turn_away(self._current_user())
+        patient = int(patient_id) if str(patient_id).isdigit() else 0
+        self._alert_id = int(alert_id) if str(alert_id).isdigit() else 0
+        self.booked = self.asked = self.error = ""
+        try:
+            with session_scope() as s:
+                options = service.urgent_options(s, user, patient)
+        except (AccountError, ValueError) as exc:
+            return rx.toast.error(str(exc))
+        self._patient_id = options.patient_id
+        self.patient, self.problem = options.patient_name, options.problem
+        self.slots = [
+            SlotChoice(f"{o.doctor_id}|{o.start.isoformat()}", _slot_label(o.start), o.doctor, o.clinic) for o in options.slots
+        ]
+        self.desks = [DeskRow(d.organisation_id, d.organisation) for d in options.desks]
+        self.open = True
+
+    @rx.event
+    def set_open(self, value: bool):
+        self.open = value is True
+
+    @rx.event
+    async def book(self, key: str):
+        user = self._require(Role.PSYCHIATRIST.value)
+        if user is None:
+            return self._turn_away(self._current_user())
+        doctor, _, start = str(key)[:80].partition("|")
+        try:
+            with session_scope() as s:
+                slot = service.book_urgent(s, user, self._patient_id, doctor, start, self._alert_id or None)
+        except (AccountError, ValueError) as exc:
+            self.error = str(exc)
+            return
+        self.booked = f"{_slot_label(slot.start)} with {slot.doctor} at {slot.clinic}"
+        self.slots, self.error = [], ""
+        alerts = await self.get_state(AlertState)
+        alerts._load_alerts(user)  # type: ignore[attr-defined]
+        return rx.toast.success(f"Booked for {self.patient}: {self.booked}. The clinic's calendar shows it now.")
+
+    @rx.event
+    def ask_desk(self, organisation_id: int):
+        user = self._require(Role.PSYCHIATRIST.value)
+        if user is None:
+            return self._turn_away(self._current_user())
+        try:
+            with session_scope() as s:
+                service.ask_desk(s, user, self._patient_id, organisation_id, self._alert_id or None)
+        except (AccountError, ValueError) as exc:
+            self.error = str(exc)
+            return
+        name = next((d.organisation for d in self.desks if str(d.organisation_id) == str(organisation_id)), "the clinic")
+        self.asked = f"Asked the desk at {name} to book an urgent appointment for {self.patient}."
+        self.error = ""

@@ -121,6 +121,44 @@ def _settings() -> rx.Component:
     )
 
 
+def _crisis_row(row: rx.Var, index: rx.Var) -> rx.Component:
+    return rx.grid(
+        rx.input(name="line_name_" + index.to_string(), default_value=row["name"], placeholder="Name, e.g. Samaritans", aria_label="Line name", size="3"),
+        rx.input(name="line_phone_" + index.to_string(), default_value=row["phone"], placeholder="Number", aria_label="Number", type="tel", size="3"),
+        rx.input(name="line_detail_" + index.to_string(), default_value=row["detail"], placeholder="When to call, what it costs", aria_label="Note", size="3"),
+        columns=rx.breakpoints(initial="1", sm="3"),
+        spacing="2",
+        width="100%",
+        padding_bottom="0.5em",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+    )
+
+
+def _crisis_lines() -> rx.Component:
+    return section_card(
+        "Crisis lines",
+        rx.text(
+            "What this organisation's patients see under Need help now? and after a worrying entry: the clinic's own line first, "
+            "then the national lines. Leave a row empty to remove it.",
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.cond(S.crisis_defaults, rx.callout("Not set yet: patients see the UK defaults shown below until you save.", icon="info", size="1")),
+        rx.form(
+            rx.vstack(
+                error_callout(S.crisis_error, id="crisis-error"),
+                rx.foreach(S.crisis_rows, _crisis_row),
+                rx.button("Save crisis lines", type="submit", id="save-crisis-lines"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=S.save_crisis_lines,
+            key=S.crisis_key,
+            id="crisis-form",
+        ),
+    )
+
+
 @signed_in_page("/admin/organisations/[org_ref]", "Organisation", role="admin", on_load=OrganisationPageState.load)
 def admin_organisation() -> rx.Component:
     return rx.vstack(
@@ -131,7 +169,7 @@ def admin_organisation() -> rx.Component:
                 rx.heading(S.name, size="7"),
                 rx.grid(
                     _clinics(),
-                    rx.vstack(_staff(), _settings(), spacing="4", width="100%"),
+                    rx.vstack(_staff(), _crisis_lines(), _settings(), spacing="4", width="100%"),
                     columns=rx.breakpoints(initial="1", md="2"),
                     spacing="4",
                     align="start",

@@ -14,7 +14,9 @@ from miwell.ui.wellbeing import (
     replies_list,
     versions_list,
 )
+from miwell.ui.reports import report_card, scores_section
 from miwell.wellbeing.core.moods import FEELINGS
+from miwell.wellbeing.states.reports import ReportState
 from miwell.wellbeing.states import EntryRow, HistoryState
 
 
@@ -113,7 +115,7 @@ def _delete_dialog() -> rx.Component:
     )
 
 
-@signed_in_page("/patient/history", "Your history", role="patient", on_load=HistoryState.load)
+@signed_in_page("/patient/history", "Your history", role="patient", on_load=[HistoryState.load, ReportState.reset_for_patient])
 def patient_history() -> rx.Component:
     return rx.vstack(
         rx.heading("Your history", size="7"),
@@ -122,6 +124,15 @@ def patient_history() -> rx.Component:
             rx.vstack(
                 mood_chart(HistoryState.figure, HistoryState.days, HistoryState.set_range),
                 pixel_grid(HistoryState.pixels, HistoryState.streak, HistoryState.pick_day, HistoryState.picked_day),
+                rx.cond(
+                    HistoryState.scores.length() > 0,
+                    rx.vstack(
+                        rx.heading("Your questionnaires", size="5", margin_top="0.5em"),
+                        scores_section(HistoryState.scores, HistoryState.phq9_figure, HistoryState.gad7_figure, HistoryState.has_phq9, HistoryState.has_gad7),
+                        spacing="3",
+                        width="100%",
+                    ),
+                ),
                 rx.heading("Your entries", size="5", margin_top="0.5em"),
                 _feeling_filter(),
                 rx.cond(
@@ -137,6 +148,7 @@ def patient_history() -> rx.Component:
                     HistoryState.entries.length() < HistoryState.entry_total,
                     rx.button("Show older entries", variant="soft", on_click=HistoryState.show_more),
                 ),
+                report_card(for_patient=True),
                 spacing="4",
                 width="100%",
             ),

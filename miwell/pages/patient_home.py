@@ -9,10 +9,14 @@ from miwell.wellbeing.states import SAVE_BUTTON, TodayState
 from miwell.ui.appointments import PatientAppointmentsState, upcoming_appointments_card
 from miwell.scheduling.states import LinkRequestsState
 from miwell.ui.links import link_requests_card
+from miwell.ui.questionnaires import questionnaire_card
+from miwell.ui.support import crisis_panel
+from miwell.wellbeing.core.risk import SCREENER_QUESTIONS
+from miwell.wellbeing.states.questionnaires import QuestionnaireState
 
-CRISIS_LINE = (
-    "Your psychiatrist has been told about today's entry. If you are in danger now, call 999 "
-    "or go to A&E. You can also call Samaritans on 116 123, free, day or night."
+SUPPORT_LINE = (
+    "Thank you for telling us how today is. Your psychiatrist will see this entry. If you need "
+    "someone to talk to now, tap Need help now? at the top of the page."
 )
 
 
@@ -127,17 +131,74 @@ def _message_card() -> rx.Component:
 
 
 def _support() -> rx.Component:
-    """Tied to the saved entry: in full while it is what is on screen, as a link while editing."""
+    """Tied to the saved entry. Urgent: the numbers to call, at once. Watch: a gentle word."""
     return rx.cond(
         TodayState.saved_needs_support,
         rx.cond(
-            TodayState.status == "saved",
-            rx.callout(CRISIS_LINE, icon="heart-handshake", color_scheme="iris", width="100%", id="support-callout"),
-            rx.el.details(
-                rx.el.summary(rx.text("Support for today's saved entry", size="2", weight="medium", as_="span"), style={"cursor": "pointer"}),
-                rx.text(CRISIS_LINE, size="2", margin_top="0.4em"),
-                id="support-link",
+            TodayState.risk == "urgent",
+            crisis_panel(id="support-callout"),
+            rx.cond(
+                TodayState.status == "saved",
+                rx.callout(SUPPORT_LINE, icon="heart-handshake", color_scheme="iris", width="100%", id="support-callout"),
+                rx.el.details(
+                    rx.el.summary(rx.text("Support for today's saved entry", size="2", weight="medium", as_="span"), style={"cursor": "pointer"}),
+                    rx.text(SUPPORT_LINE, size="2", margin_top="0.4em"),
+                    id="support-link",
+                ),
             ),
+        ),
+    )
+
+
+def _yes_no(question: str, chosen: rx.Var) -> rx.Component:
+    return rx.hstack(
+        *[
+            rx.button(
+                label,
+                on_click=TodayState.answer_screener(question, value),
+                size="3",
+                variant=rx.cond(chosen == value, "solid", "surface"),
+                color_scheme="iris",
+                aria_pressed=rx.cond(chosen == value, "true", "false"),
+                id=f"screener-{question}-{value}",
+                flex="1",
+            )
+            for value, label in (("yes", "Yes"), ("no", "No"))
+        ],
+        width="100%",
+        max_width="20em",
+        spacing="2",
+    )
+
+
+def _screener() -> rx.Component:
+    """Asked gently, right after saving; optional, and never in the way of the save."""
+    return rx.cond(
+        TodayState.saved & TodayState.asks_screener,
+        rx.card(
+            rx.vstack(
+                rx.heading("Two questions, if you feel able", size="4"),
+                rx.text(
+                    "Your entry is saved. These help your psychiatrist understand how you are. You can skip them.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                rx.text(SCREENER_QUESTIONS[0], size="3", weight="medium"),
+                _yes_no("wish", TodayState.screener_wish),
+                rx.text(SCREENER_QUESTIONS[1], size="3", weight="medium"),
+                _yes_no("thoughts", TodayState.screener_thoughts),
+                rx.button(
+                    rx.cond((TodayState.screener_wish != "") | (TodayState.screener_thoughts != ""), "Done", "Not now"),
+                    on_click=TodayState.skip_screener,
+                    variant="ghost",
+                    size="3",
+                    id="screener-close",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            width="100%",
+            id="screener",
         ),
     )
 
@@ -147,6 +208,8 @@ def _after_saving() -> rx.Component:
         TodayState.saved,
         rx.vstack(
             _support(),
+            _screener(),
+            questionnaire_card(),
             rx.grid(
                 rx.cond(TodayState.task.id > 0, _task_card()),
                 rx.cond(TodayState.message != "", _message_card()),
@@ -183,7 +246,7 @@ def _care_team() -> rx.Component:
     )
 
 
-@signed_in_page("/patient", "Today", role="patient", on_load=[PatientHomeState.load, TodayState.load, PatientAppointmentsState.load, LinkRequestsState.load])
+@signed_in_page("/patient", "Today", role="patient", on_load=[PatientHomeState.load, TodayState.load, QuestionnaireState.load, PatientAppointmentsState.load, LinkRequestsState.load])
 def patient_home() -> rx.Component:
     return rx.vstack(
         rx.hstack(

@@ -3,6 +3,9 @@
 import reflex as rx
 
 from miwell.ui.layout import signed_in_page
+from miwell.ui.alerts import book_urgent_button
+from miwell.ui.reports import report_card, scores_section
+from miwell.wellbeing.states.reports import ReportState
 from miwell.ui.wellbeing import entry_body, mood_chart, pixel_grid, replies_list, reply_form, versions_list
 from miwell.wellbeing.states import EntryRow, PatientPageState, TaskCard
 
@@ -118,6 +121,53 @@ def _entry(e: EntryRow) -> rx.Component:
     )
 
 
+def _every(kind: str, title: str, value: rx.Var, next_due: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.text(title, weight="medium", size="2", min_width="4.5em"),
+        rx.select.root(
+            rx.select.trigger(aria_label=f"How often {title} is due", id=f"every-{kind}"),
+            rx.select.content(
+                rx.select.item("Off", value="0"),
+                rx.select.item("Every 2 weeks", value="2"),
+                rx.select.item("Every 4 weeks", value="4"),
+            ),
+            value=value,
+            on_change=lambda weeks: PatientPageState.set_schedule(kind, weeks),
+            size="2",
+        ),
+        rx.cond(next_due != "", rx.text("next due ", next_due, size="1", color_scheme="gray")),
+        spacing="2",
+        align="center",
+        wrap="wrap",
+    )
+
+
+def _questionnaires() -> rx.Component:
+    s = PatientPageState
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading("Questionnaires", size="4"),
+                rx.flex(_every("phq9", "PHQ-9", s.phq9_every, s.phq9_next), _every("gad7", "GAD-7", s.gad7_every, s.gad7_next), gap="1em", wrap="wrap"),
+                justify="between",
+                align="center",
+                width="100%",
+                wrap="wrap",
+                spacing="3",
+            ),
+            rx.cond(
+                s.has_scores,
+                scores_section(s.scores, s.phq9_figure, s.gad7_figure, s.has_phq9, s.has_gad7),
+                rx.text("No scores yet. Switch one on and the patient sees it on their Today page when it is due.", size="2", color_scheme="gray"),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        id="questionnaires-card",
+    )
+
+
 def _found() -> rx.Component:
     s = PatientPageState
     return rx.vstack(
@@ -126,9 +176,18 @@ def _found() -> rx.Component:
             justify="start",
             width="100%",
         ),
-        rx.heading(s.name, size="7", id="patient-name"),
+        rx.hstack(
+            rx.heading(s.name, size="7", id="patient-name"),
+            book_urgent_button(s.current_patient, 0, s.name),
+            justify="between",
+            align="center",
+            width="100%",
+            wrap="wrap",
+            spacing="3",
+        ),
         rx.grid(_contact(), _pins(), columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
         mood_chart(s.figure, s.days, s.set_range),
+        _questionnaires(),
         pixel_grid(s.pixels, s.streak, s.pick_day, s.picked_day),
         rx.heading("Entries", size="5", margin_top="0.5em"),
         rx.cond(
@@ -137,12 +196,13 @@ def _found() -> rx.Component:
             rx.callout("No entries yet.", icon="info", width="100%"),
         ),
         rx.cond(s.entries.length() < s.entry_total, rx.button("Show older entries", variant="soft", on_click=s.show_more)),
+        report_card(for_patient=False),
         spacing="4",
         width="100%",
     )
 
 
-@signed_in_page("/psychiatrist/patients/[patient_id]", "Patient", role="psychiatrist", on_load=PatientPageState.load)
+@signed_in_page("/psychiatrist/patients/[patient_id]", "Patient", role="psychiatrist", on_load=[PatientPageState.load, ReportState.reset_for_psychiatrist])
 def psychiatrist_patient() -> rx.Component:
     return rx.cond(
         PatientPageState.current_patient > 0,

@@ -276,3 +276,61 @@ class AccountLinkRequest(SQLModel, table=True):
     )
     requested_at: datetime = Field(default_factory=utcnow)
     decided_at: Optional[datetime] = None
+
+
+class CrisisLine(SQLModel, table=True):
+    """A number an organisation's patients are shown when they need help now, in order."""
+
+    __tablename__ = "crisis_lines"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "position", name="uq_crisis_lines_org_position"),
+        CheckConstraint("length(trim(name)) > 0", name="ck_crisis_lines_name"),
+        CheckConstraint("length(trim(phone)) > 0", name="ck_crisis_lines_phone"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    organisation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False)
+    )
+    position: int
+    name: str = Field(max_length=80)
+    phone: str = Field(max_length=40)
+    detail: str = Field(default="", max_length=160)
+
+
+class UrgentRequest(SQLModel, table=True):
+    """A psychiatrist asking a clinic's desk for an urgent appointment they could not book themselves.
+
+    Names are copied as written, so the desk's list reads right after a record or account is gone.
+    """
+
+    __tablename__ = "urgent_requests"
+    __table_args__ = (
+        CheckConstraint(
+            "handled_by IS NULL OR handled_at IS NOT NULL", name="ck_urgent_requests_handled"
+        ),
+        # The desk's list: an organisation's open requests.
+        Index("ix_urgent_requests_org_open", "organisation_id", "handled_at"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    organisation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False)
+    )
+    clinic_patient_id: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("clinic_patients.id", ondelete="SET NULL"), nullable=True)
+    )
+    patient_name: str = Field(max_length=120)
+    alert_id: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("risk_alerts.id", ondelete="SET NULL"), nullable=True)
+    )
+    requested_by: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    )
+    requested_by_name: str = Field(max_length=120)
+    reason: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+    handled_at: Optional[datetime] = None
+    handled_by: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    )

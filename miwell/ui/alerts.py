@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from miwell.notifications.states import AlertCard, AlertState
+from miwell.notifications.states import AlertCard, AlertState, DeskRow, SlotChoice, UrgentBookingState as U
 
 
 def _contact(icon: str, text: rx.Var, href: rx.Var, label: str) -> rx.Component:
@@ -64,6 +64,15 @@ def _alert(a: AlertCard) -> rx.Component:
             ),
             rx.text(a.reasons.join(" · "), size="1", color_scheme="gray"),
             rx.hstack(
+                rx.cond(
+                    a.booked != "",
+                    rx.badge(rx.icon("calendar-check", size=14), a.booked, color_scheme="green", size="2", class_name="alert-booked"),
+                    book_urgent_button(a.patient_id, a.id, a.patient),
+                ),
+                spacing="2",
+                wrap="wrap",
+            ),
+            rx.hstack(
                 _contact("phone", a.phone, tel, "Call the patient"),
                 _contact("mail", a.email, "mailto:" + a.email, "Email the patient"),
                 rx.hstack(
@@ -87,6 +96,91 @@ def _alert(a: AlertCard) -> rx.Component:
         width="100%",
         class_name=rx.cond(urgent, "risk-alert risk-alert-urgent", "risk-alert risk-alert-watch"),
         data_alert_id=a.id.to_string(),
+    )
+
+
+def book_urgent_button(patient_id: rx.Var | int, alert_id: rx.Var | int, patient: rx.Var | str) -> rx.Component:
+    return rx.button(
+        rx.icon("calendar-plus", size=16),
+        "Book an urgent appointment",
+        on_click=U.open_for(patient_id, alert_id),
+        variant="surface",
+        size="2",
+        class_name="book-urgent",
+        aria_label="Book an urgent appointment for " + patient,
+    )
+
+
+def _slot(slot: SlotChoice) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.text(slot.when, weight="bold", size="3"),
+            rx.text(slot.doctor, " · ", slot.clinic, size="2", color_scheme="gray"),
+            spacing="0",
+        ),
+        rx.button("Book", on_click=U.book(slot.key), size="3", class_name="book-slot"),
+        justify="between",
+        align="center",
+        width="100%",
+        padding_y="0.4em",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+    )
+
+
+def _desk(desk: DeskRow) -> rx.Component:
+    return rx.button(
+        rx.icon("send", size=14),
+        "Ask the desk at " + desk.organisation,
+        on_click=U.ask_desk(desk.organisation_id),
+        variant="soft",
+        size="2",
+        class_name="ask-desk",
+    )
+
+
+def urgent_booking_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.vstack(
+                rx.dialog.title("Urgent appointment for ", U.patient),
+                rx.cond(
+                    U.booked != "",
+                    rx.callout(rx.text("Booked: ", U.booked, ". It is on the clinic's calendar and the patient's appointments."), icon="circle-check", color_scheme="green", id="urgent-booked"),
+                    rx.cond(
+                        U.slots.length() > 0,
+                        rx.vstack(
+                            rx.text("The earliest free slots in the next 7 days with your doctor record:", size="2", color_scheme="gray"),
+                            rx.foreach(U.slots, _slot),
+                            spacing="1",
+                            width="100%",
+                            id="urgent-slots",
+                        ),
+                        rx.callout(U.problem, icon="info", color_scheme="amber", id="urgent-problem"),
+                    ),
+                ),
+                rx.cond(U.error != "", rx.callout(U.error, icon="triangle-alert", color_scheme="red", id="urgent-error")),
+                rx.cond(
+                    (U.booked == "") & (U.desks.length() > 0),
+                    rx.cond(
+                        U.asked != "",
+                        rx.callout(U.asked, icon="circle-check", color_scheme="green", id="urgent-asked"),
+                        rx.vstack(
+                            rx.text("Or ask a clinic's desk to fit them in:", size="2", color_scheme="gray"),
+                            rx.flex(rx.foreach(U.desks, _desk), wrap="wrap", gap="0.5em"),
+                            spacing="1",
+                            width="100%",
+                        ),
+                    ),
+                ),
+                rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray", size="3")),
+                spacing="3",
+                width="100%",
+            ),
+            max_width="34em",
+            id="urgent-dialog",
+        ),
+        open=U.open,
+        on_open_change=U.set_open,
     )
 
 
@@ -123,6 +217,7 @@ def alert_banner() -> rx.Component:
                 margin_bottom="1.5em",
             ),
         ),
+        urgent_booking_dialog(),
         id="risk-alerts",
         aria_live="assertive",
         width="100%",

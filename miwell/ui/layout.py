@@ -10,6 +10,8 @@ from miwell.accounts.states.auth import AuthState
 from miwell.wellbeing.core.moods import MOODS
 from miwell.ui.alerts import alert_banner
 from miwell.notifications.states import AlertState
+from miwell.ui.support import need_help_button
+from miwell.wellbeing.states.support import CrisisState
 
 NAV_LINKS: dict[str, list[tuple[str, str]]] = {
     "patient": [("Today", "/patient"), ("History", "/patient/history")],
@@ -126,6 +128,7 @@ def navbar() -> rx.Component:
                     spacing="3",
                     display=wide,
                 ),
+                rx.cond(AuthState.user_role == "patient", need_help_button()),
                 rx.box(_menu(), display=narrow),
                 spacing="3",
                 align="center",
@@ -194,6 +197,9 @@ def signed_in_page(route: str, title: str, role: str = "", on_load: Any = None) 
         loads: list[Any] = [AuthState.guard(role)]
         if on_load is not None:
             loads.extend(on_load if isinstance(on_load, list) else [on_load])
+        if role in ("", "patient"):
+            # "Need help now?" shows the patient's own clinics' lines (see wellbeing.states.support).
+            loads.append(CrisisState.load)
         if role in ("", "psychiatrist"):
             # Keeps a psychiatrist's open page showing new risk alerts (see notifications.state).
             loads.append(AlertState.watch)

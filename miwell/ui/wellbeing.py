@@ -402,6 +402,13 @@ def entry_body(e: rx.Var, show_risk: bool = True) -> rx.Component:
             rx.text(e.note, size="3", style={"whiteSpace": "pre-wrap", "overflowWrap": "anywhere"}),
             rx.text("No note.", size="2", color_scheme="gray", style={"fontStyle": "italic"}),
         ),
+        # The screener's answers are for the clinician (the patient gave them moments ago).
+        rx.cond(
+            e.screener != "",
+            rx.text(e.screener, size="2", weight="medium", color=rx.color("red", 11), class_name="entry-screener"),
+        )
+        if show_risk
+        else rx.fragment(),
         spacing="2",
         width="100%",
     )

@@ -17,6 +17,7 @@ from sqlmodel import Field, SQLModel
 
 from miwell.timeutil import utcnow
 from miwell.wellbeing.core.moods import FEELING_KEYS, MAX_SCORE, MIN_SCORE, MINUTES_MAX, MINUTES_STEP, NOTE_MAX
+from miwell.wellbeing.core.questionnaires import EVERY_WEEKS, KINDS, MAX_TOTAL
 from miwell.wellbeing.core.risk import LEVELS
 
 REPLY_MAX = 280
@@ -67,6 +68,11 @@ class MoodEntry(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     reviewed_at: Optional[datetime] = None
     reviewed_by: Optional[int] = Field(default=None, sa_column=_psychiatrist_fk())
+    # The patient's answers to the two screener questions asked after a worrying entry
+    # (risk.SCREENER_QUESTIONS); None is "not asked, or not answered".
+    screener_wish_dead: Optional[bool] = None
+    screener_thoughts: Optional[bool] = None
+    screener_at: Optional[datetime] = None
 
 
 _feelings = ", ".join(f"'{key}'" for key in FEELING_KEYS)
@@ -203,11 +209,16 @@ class DailySuggestion(SQLModel, table=True):
     message_index: int
 
 
+ALERT_SOURCES = ("entry", "phq9", "gad7")
+
+
 class RiskAlert(SQLModel, table=True):
-    """An entry that needs the assigned psychiatrist's attention, open until acknowledged.
+    """An entry or questionnaire that needs the assigned psychiatrist's attention, open until acknowledged.
 
     The note, mood and reasons are copied from the entry: the alert must say what the clinician
-    was alerted about even if the patient edits or deletes the entry afterwards.
+    was alerted about even if the patient edits or deletes the entry afterwards. A questionnaire's
+    alert has no mood (``score`` is NULL, which its CHECK lets through) and points at the response.
+    An appointment booked from the alert is recorded on it.
     """
 
     __tablename__ = "risk_alerts"
@@ -217,6 +228,9 @@ class RiskAlert(SQLModel, table=True):
         CheckConstraint(_NOTE, name="ck_risk_alerts_note"),
         CheckConstraint(
             "acknowledged_by IS NULL OR acknowledged_at IS NOT NULL", name="ck_risk_alerts_acknowledged"
+        ),
+        CheckConstraint(
+            "source IN (" + ", ".join(f"'{s}'" for s in ALERT_SOURCES) + ")", name="ck_risk_alerts_source"
         ),
         # The live watcher asks "open alerts of these patients" every half second.
         Index("ix_risk_alerts_patient_open", "patient_id", "acknowledged_at"),
@@ -230,10 +244,86 @@ class RiskAlert(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("mood_entries.id", ondelete="SET NULL"), nullable=True, index=True),
     )
     day: date
-    score: int
+    score: Optional[int] = None
     note: str = Field(default="", max_length=NOTE_MAX)
     level: str = Field(max_length=10)
     reasons: str = Field(default="", sa_column=Column(Text, nullable=False))
+    source: str = Field(default="entry", max_length=10, sa_column_kwargs={"server_default": "entry"})
+    questionnaire_id: Optional[int] = Field(
+        default=None,
+        sa_column=Column(
+            Integer,
+            ForeignKey("questionnaire_responses.id", ondelete="SET NULL", name="fk_risk_alerts_questionnaire"),
+            nullable=True,
+        ),
+    )
     created_at: datetime = Field(default_factory=utcnow)
     acknowledged_at: Optional[datetime] = None
     acknowledged_by: Optional[int] = Field(default=None, sa_column=_psychiatrist_fk())
+    # "Book an urgent appointment" from the alert: what was booked, when and by whom.
+    appointment_id: Optional[int] = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("appointments.id", ondelete="SET NULL", name="fk_risk_alerts_appointment"), nullable=True
+        ),
+    )
+    booked_at: Optional[datetime] = None
+    booked_by: Optional[int] = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL", name="fk_risk_alerts_booked_by"), nullable=True),
+    )
+
+
+_kinds = ", ".join(f"'{k}'" for k in KINDS)
+
+
+class QuestionnaireSchedule(SQLModel, table=True):
+    """How often a patient's psychiatrist wants a questionnaire from them (0 is off)."""
+
+    __tablename__ = "questionnaire_schedules"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_kinds})", name="ck_questionnaire_schedules_kind"),
+        CheckConstraint(
+            f"every_weeks IN ({', '.join(str(w) for w in EVERY_WEEKS)})", name="ck_questionnaire_schedules_every"
+        ),
+    )
+
+    patient_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("patient_profiles.user_id", ondelete="CASCADE"), primary_key=True, nullable=False
+        )
+    )
+    kind: str = Field(primary_key=True, max_length=10)
+    every_weeks: int
+    set_by: Optional[int] = Field(default=None, sa_column=_psychiatrist_fk())
+    set_at: datetime = Field(default_factory=utcnow)
+
+
+class QuestionnaireResponse(SQLModel, table=True):
+    """One PHQ-9 or GAD-7 as the patient fills it in: answers kept as they go, scored when complete.
+
+    ``answers`` is one digit per question, comma-separated, a gap for a question not answered
+    yet ("0,2,,1"), so a patient can stop and finish later.
+    """
+
+    __tablename__ = "questionnaire_responses"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_kinds})", name="ck_questionnaire_responses_kind"),
+        CheckConstraint(f"total IS NULL OR total BETWEEN 0 AND {max(MAX_TOTAL.values())}", name="ck_questionnaire_responses_total"),
+        CheckConstraint(
+            "(completed_at IS NULL) = (total IS NULL)", name="ck_questionnaire_responses_complete"
+        ),
+        # "The patient's last completed one of this kind" and "their open draft".
+        Index("ix_questionnaire_responses_patient_kind", "patient_id", "kind", "completed_at"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    patient_id: int = Field(sa_column=_patient_fk())
+    kind: str = Field(max_length=10)
+    answers: str = Field(default="", max_length=40)
+    total: Optional[int] = None
+    band: Optional[str] = Field(default=None, max_length=20)
+    started_at: datetime = Field(default_factory=utcnow)
+    completed_at: Optional[datetime] = None
+    # The patient's own calendar day it was completed on: what the charts plot.
+    completed_on: Optional[date] = None

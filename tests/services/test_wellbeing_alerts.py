@@ -11,6 +11,7 @@ from miwell.accounts.models import PatientProfile
 from miwell.db import session_scope
 from miwell.notifications import services as alerts
 from miwell.wellbeing import services as service
+from miwell.wellbeing.services import questionnaires
 from miwell.wellbeing.services.access import PermissionDenied
 from miwell.wellbeing.models import MoodEntry, RiskAlert
 from miwell.models import metadata
@@ -186,6 +187,11 @@ def test_deleting_a_patient_leaves_no_wellbeing_rows_behind(engine):
             service.save_reply(s, t.doctor, result.entry.id, "Thank you for telling me.")
         service.edit_entry(s, t.patient, result.entry.id, 3, "edited", 10, now=NOW, feelings=["tired", "lonely"])
         alerts.acknowledge(s, t.doctor, alerts.open_alerts(s, t.doctor)[-1].id)
+        questionnaires.set_schedule(s, t.doctor, t.patient.id, "phq9", 2, now=NOW)
+        progress = questionnaires.start(s, t.patient, "phq9", now=NOW)
+        for i in range(9):
+            progress = questionnaires.answer(s, t.patient, progress.response_id, i, 1, now=NOW)
+        assert progress.completed and progress.urgent  # item 9 above 0: a questionnaire alert too
         save_on(s, other.patient, 0, 2, "someone else")
     wellbeing_tables = [metadata.tables[name] for name in sorted(_patient_tables())]
     with session_scope(engine) as s:
@@ -222,7 +228,7 @@ def _rows_of(s, table, patient_id: int) -> int:
 
 def test_every_wellbeing_table_but_the_library_hangs_off_a_patient_or_an_entry():
     names = _patient_tables()
-    assert len(names) == 7 and names <= set(metadata.tables)
+    assert len(names) == 9 and names <= set(metadata.tables)
     for name in names:
         columns = {c.name for c in metadata.tables[name].columns}
         assert columns & {"patient_id", "entry_id"}, name

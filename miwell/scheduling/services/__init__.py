@@ -96,7 +96,20 @@ from miwell.scheduling.services.people import (
     update_patient,
 )
 
+from miwell.scheduling.services.desk import (
+    UrgentRequestView,
+    crisis_lines,
+    handle_urgent_request,
+    set_crisis_lines,
+    urgent_requests,
+)
+
 __all__ = [
+    "UrgentRequestView",
+    "crisis_lines",
+    "handle_urgent_request",
+    "set_crisis_lines",
+    "urgent_requests",
     "AgendaRow",
     "AppointmentRow",
     "Choice",

@@ -247,7 +247,19 @@ def free_slots_between(
 ) -> dict[int, list[OfferedSlot]]:
     """Free slots from ``first_day`` to ``last_day`` per doctor: one doctor, or every doctor of the
     organisation. Two queries whatever the range; another organisation's doctor gets nothing."""
-    organisation_id = _staff_organisation(actor)
+    return free_slots_in_organisation(session, _staff_organisation(actor), first_day, last_day, doctor_id, now)
+
+
+def free_slots_in_organisation(
+    session: Session,
+    organisation_id: int,
+    first_day: date,
+    last_day: date,
+    doctor_id: int | None = None,
+    now: datetime | None = None,
+) -> dict[int, list[OfferedSlot]]:
+    """``free_slots_between`` for a caller that has checked the actor's rights in the organisation
+    itself (a psychiatrist booking for their own patient with their own doctor record)."""
     if last_day < first_day:
         raise SchedulingError("The last day is before the first day.")
     now = now or utcnow()
@@ -382,7 +394,24 @@ def book(
     ``client_id`` None means the patient books for themself. Only a slot that ``free_slots``
     offers can be booked, and the partial unique index settles two desks racing for it.
     """
-    organisation_id = _staff_organisation(actor)
+    return book_in_organisation(
+        session, _staff_organisation(actor), actor, doctor_id, starts_at, patient_id, client_id, now, note
+    )
+
+
+def book_in_organisation(
+    session: Session,
+    organisation_id: int,
+    actor: CurrentUser,
+    doctor_id: int,
+    starts_at: datetime,
+    patient_id: int,
+    client_id: int | None = None,
+    now: datetime | None = None,
+    note: str = "",
+) -> Appointment:
+    """``book`` for a caller that has checked the actor's rights in the organisation itself: the
+    same checks of the slot, the same race-safe insert, the same live calendars."""
     now = now or utcnow()
     note = _note(note)
     doctor = _owned(session, Doctor, doctor_id, organisation_id)

@@ -20,6 +20,8 @@ from miwell.scheduling.states.common import (
 # --- admin: organisations, clinics, staff -------------------------------------------------------------
 
 
+from miwell.wellbeing.core.crisis import LINES_MAX, UK_DEFAULTS
+
 class OrganisationsState(AuthState):
     rows: list[dict[str, str]] = []
     error: str = ""
@@ -80,6 +82,11 @@ class OrganisationPageState(AuthState):
     staff_error: str = ""
     staff_key: int = 0
     delete_error: str = ""
+    # The crisis lines as the form shows them: the organisation's own, then blank rows to add.
+    crisis_rows: list[dict[str, str]] = []
+    crisis_error: str = ""
+    crisis_key: int = 0
+    crisis_defaults: bool = True
 
     def _load(self, user: CurrentUser) -> str:
         organisation_id = service.parse_id(self.org_ref)
@@ -89,13 +96,15 @@ class OrganisationPageState(AuthState):
                 service.get_organisation(s, user, organisation_id),
                 service.list_clinics(s, user, organisation_id),
                 service.list_staff(s, user, organisation_id),
+                service.crisis_lines(s, user, organisation_id),
             )
 
         result, error = _run(read)
         self.found = result is not None
         if result is None:
             return error
-        organisation, clinics, staff = result
+        organisation, clinics, staff, lines = result
+        self._show_lines(lines)
         self.name = organisation.name
         self.clinics = [{"id": str(c.id), "name": c.name, "address": c.address, "timezone": c.timezone} for c in clinics]
         self.staff = [{"name": u.full_name, "email": u.email, "phone": u.phone, "since": u.since} for u in staff]
@@ -107,7 +116,7 @@ class OrganisationPageState(AuthState):
         if user is None:
             return self._turn_away(self._current_user())
         self.org_ref = _last_segment(self.router.url.path)
-        self.rename_error = self.clinic_error = self.staff_error = self.delete_error = ""
+        self.rename_error = self.clinic_error = self.staff_error = self.delete_error = self.crisis_error = ""
         self.clinic_form = {}
         try:
             error = self._load(user)
@@ -119,6 +128,32 @@ class OrganisationPageState(AuthState):
         self.rename_key += 1
         self.clinic_key += 1
         self.staff_key += 1
+
+    def _show_lines(self, lines) -> None:
+        self.crisis_defaults = not lines
+        shown = list(lines) or list(UK_DEFAULTS)
+        rows = [{"name": l.name, "phone": l.phone, "detail": l.detail} for l in shown]
+        self.crisis_rows = rows + [{"name": "", "phone": "", "detail": ""}] * max(0, min(2, LINES_MAX - len(rows)))
+        self.crisis_key += 1
+
+    @rx.event
+    def save_crisis_lines(self, form: dict[str, Any]):
+        form = form_data(form)
+        user = self._require(ADMIN)
+        if user is None:
+            return self._turn_away(self._current_user())
+        rows = [
+            (_form(form, f"line_name_{i}"), _form(form, f"line_phone_{i}"), _form(form, f"line_detail_{i}"))
+            for i in range(LINES_MAX)
+        ]
+        lines, error = _run(lambda s: service.set_crisis_lines(s, user, service.parse_id(self.org_ref), rows))
+        if error:
+            # What was typed stays in the form: only the message changes.
+            self.crisis_error = error
+            return
+        self.crisis_error = ""
+        self._show_lines(lines)
+        return rx.toast.success("Crisis lines saved. Patients linked to this organisation see them now.")
 
     @rx.event
     def rename(self, form: dict[str, Any]):

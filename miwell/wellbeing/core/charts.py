@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from miwell.wellbeing.core import calendar_rules
 from miwell.wellbeing.core.moods import MINUTES_MAX, MOODS, mood_by_score
+from miwell.wellbeing.core.questionnaires import BANDS, MAX_TOTAL, TITLES
 
 EMPTY_COLOUR = "#e6e8eb"
 AVERAGE_COLOUR = "#0d7377"
@@ -136,3 +137,41 @@ def pixel_cells(pixels: Sequence[tuple[date, int | None]]) -> list[dict[str, str
             mood = mood_by_score(score)
             cells.append({"colour": mood.colour, "title": f"{when}: {mood.emoji} {mood.label}", "day": day.isoformat()})
     return padding + cells
+
+
+# Band shading of the questionnaire chart, light to dark with severity.
+BAND_COLOURS = ("rgba(46, 160, 67, 0.10)", "rgba(210, 180, 40, 0.12)", "rgba(230, 140, 30, 0.13)", "rgba(220, 90, 40, 0.14)", "rgba(200, 40, 40, 0.15)")
+SCORE_COLOURS = {"phq9": "#6b4fbb", "gad7": "#1f77b4"}
+
+
+def score_figure(scores: Sequence[tuple[str, date, int]], kind: str) -> go.Figure:
+    """One questionnaire's totals over time on its own scale, the severity bands shaded behind."""
+    shown = sorted((d, t) for k, d, t in scores if k == kind)
+    fig = go.Figure()
+    bands = list(reversed(BANDS[kind]))  # lowest first
+    for i, (low, name) in enumerate(bands):
+        high = bands[i + 1][0] if i + 1 < len(bands) else MAX_TOTAL[kind] + 0.5
+        fig.add_hrect(y0=low - 0.5 if low else -0.5, y1=high - 0.5 if i + 1 < len(bands) else high, fillcolor=BAND_COLOURS[i], line_width=0,
+                      annotation_text=name, annotation_position="top left", annotation_font_size=10, annotation_font_color="#6b7280")  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            name=TITLES[kind],
+            x=[d for d, _ in shown],
+            y=[t for _, t in shown],
+            mode="lines+markers",
+            line=dict(color=SCORE_COLOURS[kind], width=2),
+            marker=dict(size=9, color=SCORE_COLOURS[kind], line=dict(width=1, color="#ffffff")),
+            hovertemplate="%{x|%a %d %b}: %{y}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=260,
+        margin=dict(l=10, r=10, t=30, b=10),
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        showlegend=False,
+        title=dict(text=f"{TITLES[kind]} total (0 to {MAX_TOTAL[kind]})", font=dict(size=13), x=0),
+        xaxis=dict(showgrid=False, type="date"),
+        yaxis=dict(range=[-0.5, MAX_TOTAL[kind] + 0.5], gridcolor="#eef0f2", fixedrange=True),
+    )
+    return fig

@@ -70,3 +70,15 @@ def clock_label(moment: datetime | None, timezone: str | None = None) -> str:
 
 def feelings_label(feelings: Iterable[str]) -> str:
     return ", ".join(FEELING_LABELS.get(f, f) for f in feelings)
+
+
+def screener_label(answers: tuple[bool | None, bool | None]) -> str:
+    """The screener's answers as the psychiatrist reads them; empty when none was given."""
+    wish, thoughts = answers
+    if wish is None and thoughts is None:
+        return ""
+
+    def said(value: bool | None) -> str:
+        return "not answered" if value is None else "YES" if value else "no"
+
+    return f"Asked after saving: wished to be dead or not wake up: {said(wish)} · thoughts of killing themselves: {said(thoughts)}"

@@ -49,6 +49,7 @@ from miwell.wellbeing.services.common import (
     local_today,
 )
 from miwell.wellbeing.services.entries import (
+    answer_screener,
     delete_entry,
     edit_entry,
     get_own_entry,
@@ -71,6 +72,7 @@ from miwell.wellbeing.services.library import (
 )
 
 __all__ = [
+    "answer_screener",
     "DashboardRow",
     "EntryDetail",
     "EntryView",

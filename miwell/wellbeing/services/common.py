@@ -53,6 +53,8 @@ class EntryView:
     updated_at: datetime
     reviewed: bool
     feelings: tuple[str, ...] = ()
+    # The screener's answers (wished dead / thoughts of killing themselves): None when not given.
+    screener: tuple[bool | None, bool | None] = (None, None)
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class SaveResult:
     alerted: bool
     task: TaskView | None
     message: str
+    # The screener's two questions are due: the note's words gave watch, or the mood is the lowest.
+    asks_screener: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class TodayView:
     task: TaskView | None
     message: str
     streak: int
+    asks_screener: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,7 +132,8 @@ class HistoryView:
 def _entry_view(e: MoodEntry, feelings: tuple[str, ...] = ()) -> EntryView:
     assert e.id is not None
     return EntryView(
-        e.id, e.day, e.score, e.note, e.minutes, e.risk_level, e.created_at, e.updated_at, e.reviewed_at is not None, feelings
+        e.id, e.day, e.score, e.note, e.minutes, e.risk_level, e.created_at, e.updated_at, e.reviewed_at is not None,
+        feelings, (e.screener_wish_dead, e.screener_thoughts),
     )
 
 

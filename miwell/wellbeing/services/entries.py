@@ -80,7 +80,12 @@ def _recent_scores(session: Session, patient_id: int, day: date) -> list[int | N
 def _assess_and_alert(
     session: Session, entry: MoodEntry, previous: risk.RiskAssessment | None, now: datetime
 ) -> tuple[risk.RiskAssessment, bool]:
-    assessment = risk.assess(entry.score, entry.note, _recent_scores(session, entry.patient_id, entry.day))
+    assessment = risk.assess(
+        entry.score,
+        entry.note,
+        _recent_scores(session, entry.patient_id, entry.day),
+        screener=(entry.screener_wish_dead, entry.screener_thoughts),
+    )
     entry.risk_level = assessment.level
     entry.risk_reasons = "\n".join(assessment.reasons)
     session.add(entry)
@@ -176,7 +181,48 @@ def save_today(
     task, message = _suggest(session, profile, day, score, assessment.level)
     feelings_now = _feelings_of(session, [entry.id]).get(entry.id, ())  # type: ignore[list-item, arg-type]
     push.publish_after_commit(session, push.psychiatrist_topic(profile.psychiatrist_id))
-    return SaveResult(_entry_view(entry, feelings_now), created, assessment, alerted, task, message)
+    return SaveResult(
+        _entry_view(entry, feelings_now), created, assessment, alerted, task, message, _screener_due(entry, assessment)
+    )
+
+
+def _screener_due(entry: MoodEntry, assessment: risk.RiskAssessment) -> bool:
+    """Asked once per entry: answering either question, or choosing "not now", settles it."""
+    return entry.screener_at is None and risk.asks_screener(assessment, entry.score)
+
+
+def _answer(raw: object) -> bool | None:
+    text = str(raw).strip().lower() if raw is not None else ""
+    if text in ("yes", "true"):
+        return True
+    if text in ("no", "false"):
+        return False
+    if text in ("", "none", "skip"):
+        return None
+    raise WellbeingError("Please answer yes or no, or leave the question.")
+
+
+def answer_screener(
+    session: Session, actor: CurrentUser, entry_id: object, wish_dead: object, thoughts: object, now: datetime | None = None
+) -> SaveResult:
+    """The patient's answers to the two screener questions about today's entry. A yes to either
+    makes the entry urgent and alerts the psychiatrist at once; answering is never required."""
+    profile, entry = _own_entry(session, actor, entry_id)
+    now = now or utcnow()
+    if entry.day != local_today(profile, now):
+        raise WellbeingError("These questions are about today's entry only.")
+    entry.screener_wish_dead, entry.screener_thoughts = _answer(wish_dead), _answer(thoughts)
+    entry.screener_at = now
+    # The psychiatrist sees the answers with the entry: it goes back into their review feed.
+    entry.reviewed_at = None
+    entry.reviewed_by = None
+    session.add(entry)
+    previous = _assessment_of(entry)
+    assessment, alerted = _assess_and_alert(session, entry, previous, now)
+    task, message = _suggestion_of(session, profile, entry.day)
+    feelings_now = _feelings_of(session, [entry.id]).get(entry.id, ())  # type: ignore[list-item, arg-type]
+    push.publish_after_commit(session, push.psychiatrist_topic(profile.psychiatrist_id))
+    return SaveResult(_entry_view(entry, feelings_now), False, assessment, alerted, task, message, False)
 
 
 def _own_entry(session: Session, actor: CurrentUser, entry_id: object) -> tuple[PatientProfile, MoodEntry]:
@@ -215,7 +261,9 @@ def edit_entry(
     task, message = _suggestion_of(session, profile, entry.day)
     feelings_now = _feelings_of(session, [entry.id]).get(entry.id, ())  # type: ignore[list-item, arg-type]
     push.publish_after_commit(session, push.psychiatrist_topic(profile.psychiatrist_id))
-    return SaveResult(_entry_view(entry, feelings_now), False, assessment, alerted, task, message)
+    return SaveResult(
+        _entry_view(entry, feelings_now), False, assessment, alerted, task, message, _screener_due(entry, assessment)
+    )
 
 
 def delete_entry(session: Session, actor: CurrentUser, entry_id: object) -> None:
@@ -305,7 +353,7 @@ def today(session: Session, actor: CurrentUser, now: datetime | None = None) -> 
     task, message = _suggestion_of(session, profile, day) if entry else (None, "")
     streak = calendar_rules.streak(_entry_days(session, profile.user_id), day)
     view = _entry_view(entry, _feelings_of(session, [entry.id]).get(entry.id, ())) if entry and entry.id else None
-    return TodayView(day, view, task, message, streak)
+    return TodayView(day, view, task, message, streak, bool(entry) and _screener_due(entry, _assessment_of(entry)))  # type: ignore[arg-type]
 
 
 

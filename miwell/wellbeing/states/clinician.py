@@ -15,6 +15,8 @@ from miwell.wellbeing.core import charts, display
 from miwell.wellbeing.core.moods import (
     FEELING_LABELS,
 )
+from miwell.wellbeing.services import questionnaires as questionnaire_service
+from miwell.wellbeing.states.questionnaires import ScoreRow, score_figures, score_rows
 from miwell.wellbeing.states.common import (
     ENTRY_PAGE,
     PATIENT_PAGE_PREFIX,
@@ -106,6 +108,17 @@ class PatientPageState(AuthState):
     pin_choice: str = ""
     missing: bool = False
     picked_day: str = ""
+    # Questionnaires: how often each is due ("0", "2", "4" weeks), and the scores so far.
+    phq9_every: str = "0"
+    gad7_every: str = "0"
+    phq9_next: str = ""
+    gad7_next: str = ""
+    scores: list[ScoreRow] = []
+    phq9_figure: go.Figure = go.Figure()
+    gad7_figure: go.Figure = go.Figure()
+    has_scores: bool = False
+    has_phq9: bool = False
+    has_gad7: bool = False
 
     @rx.event
     def pick_day(self, title: str):
@@ -118,6 +131,10 @@ class PatientPageState(AuthState):
         self.figure = go.Figure()
         self.pixels, self.entries, self.pinned, self.task_options = [], [], [], []
         self.streak = self.entry_total = 0
+        self.phq9_every = self.gad7_every = "0"
+        self.phq9_next = self.gad7_next = ""
+        self.scores, self.has_scores, self.has_phq9, self.has_gad7 = [], False, False, False
+        self.phq9_figure, self.gad7_figure = go.Figure(), go.Figure()
 
     def _refresh(self, user: CurrentUser) -> None:
         """Reload the open patient; raises PermissionDenied if they are not the user's patient."""
@@ -126,6 +143,13 @@ class PatientPageState(AuthState):
             view = service.history(s, user, self.current_patient, self.days, self.entry_limit)
             pinned = service.pinned_tasks(s, user, self.current_patient)
             library = service.list_tasks(s, user)
+            schedules = questionnaire_service.schedules(s, user, self.current_patient)
+            scores = questionnaire_service.scores(s, user, self.current_patient)
+        self._show_schedules(schedules)
+        self.scores, self.has_scores = score_rows(scores), bool(scores)
+        self.has_phq9 = any(x.kind == "phq9" for x in scores)
+        self.has_gad7 = any(x.kind == "gad7" for x in scores)
+        self.phq9_figure, self.gad7_figure = score_figures(scores)
         self.name, self.email, self.phone = contact.name, contact.email, contact.phone
         self.contact_name, self.contact_phone = contact.emergency_contact_name, contact.emergency_contact_phone
         self.timezone, self.assist = contact.timezone, contact.requires_assistance
@@ -135,6 +159,26 @@ class PatientPageState(AuthState):
         self.pinned = [_task_card(t) for t in pinned]
         pinned_ids = {t.id for t in pinned}
         self.task_options = [_task_card(t) for t in library if not t.retired and t.id not in pinned_ids]
+
+    def _show_schedules(self, schedules: list[questionnaire_service.ScheduleView]) -> None:
+        for view in schedules:
+            due = display.day_label(view.next_due) if view.next_due else ""
+            setattr(self, f"{view.kind}_every", str(view.every_weeks))
+            setattr(self, f"{view.kind}_next", due)
+
+    @rx.event
+    def set_schedule(self, kind: str, weeks: str):
+        user = self._require(PSYCHIATRIST)
+        if user is None:
+            return self._turn_away(self._current_user())
+        try:
+            with session_scope() as s:
+                questionnaire_service.set_schedule(s, user, self.current_patient, text_arg(kind, 10), text_arg(weeks, 2))
+                schedules = questionnaire_service.schedules(s, user, self.current_patient)
+        except (AccountError, ValueError) as exc:
+            return rx.toast.error(str(exc))
+        self._show_schedules(schedules)
+        return rx.toast.success("Saved. The patient sees it on their Today page when it is due.")
 
     def _reload_or_refuse(self, user: CurrentUser) -> bool:
         """False, with the page emptied, when the patient is not (or no longer) the user's."""
@@ -261,6 +305,7 @@ class ReviewState(AuthState):
                 edited=i.edited,
                 my_reply=i.my_reply,
                 feelings=[FEELING_LABELS.get(f, f) for f in i.entry.feelings],
+                screener=display.screener_label(i.entry.screener),
             )
             for i in items
         ]

@@ -72,6 +72,7 @@ class EntryRow:
     versions: list[VersionRow] = dataclasses.field(default_factory=list)
     my_reply: str = ""
     feelings: list[str] = dataclasses.field(default_factory=list)
+    screener: str = ""
 
 
 @dataclasses.dataclass
@@ -113,6 +114,7 @@ class FeedRow:
     edited: bool = False
     my_reply: str = ""
     feelings: list[str] = dataclasses.field(default_factory=list)
+    screener: str = ""
 
 
 def _task_card(task: service.TaskView | None) -> TaskCard:
@@ -155,6 +157,7 @@ def _entry_rows(view: service.HistoryView, tz: str | None, reader_id: int | None
                 ],
                 my_reply=next((r.body for r in detail.replies if reader_id and r.author_id == reader_id), ""),
                 feelings=[FEELING_LABELS.get(f, f) for f in e.feelings],
+                screener=display.screener_label(e.screener),
             )
         )
     return rows

@@ -16,7 +16,9 @@ from miwell.wellbeing.core.moods import (
     FEELINGS_MAX,
     NOTE_MAX,
 )
+from miwell.wellbeing.services import questionnaires as questionnaire_service
 from miwell.wellbeing.services.access import require_patient
+from miwell.wellbeing.states.questionnaires import ScoreRow, score_figures, score_rows
 from miwell.wellbeing.states.common import (
     ENTRY_PAGE,
     MINUTES_REFUSED,
@@ -118,6 +120,12 @@ class TodayState(EntryFormMixin, AuthState):
     risk: str = "none"
     task: TaskCard = TaskCard()
     message: str = ""
+    # The two screener questions, asked after saving when the note's words or the lowest mood
+    # call for them; each answer is "", "yes" or "no".
+    asks_screener: bool = False
+    screener_wish: str = ""
+    screener_thoughts: str = ""
+    _entry_id: int = 0
 
     def _fill(self, view: service.TodayView, timezone: str | None = None) -> None:
         self.day_label = view.day.strftime("%A %-d %B")
@@ -136,6 +144,10 @@ class TodayState(EntryFormMixin, AuthState):
             self.risk = "none"
         self.task = _task_card(view.task)
         self.message = view.message
+        self._entry_id = view.entry.id if view.entry is not None else 0
+        self.asks_screener = view.asks_screener
+        if view.asks_screener:
+            self.screener_wish = self.screener_thoughts = ""
 
     @rx.var
     def status(self) -> str:
@@ -184,6 +196,39 @@ class TodayState(EntryFormMixin, AuthState):
         self.risk = result.risk.level
         return arrived
 
+    @rx.event
+    def answer_screener(self, question: str, value: str):
+        """One tap on yes or no: both answers so far go to MiWell at once (a yes alerts now)."""
+        user = self._require(PATIENT)
+        if user is None:
+            return self._turn_away(self._current_user())
+        question, value = text_arg(question, 10), text_arg(value, 5)
+        if question not in ("wish", "thoughts") or value not in ("yes", "no") or not self._entry_id:
+            return
+        wish = value if question == "wish" else self.screener_wish
+        thoughts = value if question == "thoughts" else self.screener_thoughts
+        try:
+            with session_scope() as s:
+                result = service.answer_screener(s, user, self._entry_id, wish or None, thoughts or None)
+        except (AccountError, ValueError) as exc:
+            return rx.toast.error(str(exc))
+        self.screener_wish, self.screener_thoughts = wish, thoughts
+        self.risk = result.risk.level
+
+    @rx.event
+    def skip_screener(self):
+        """Not now: recorded, so the questions are not asked again about this entry."""
+        user = self._require(PATIENT)
+        if user is None:
+            return self._turn_away(self._current_user())
+        if self._entry_id and not (self.screener_wish or self.screener_thoughts):
+            try:
+                with session_scope() as s:
+                    service.answer_screener(s, user, self._entry_id, None, None)
+            except (AccountError, ValueError):
+                pass
+        self.asks_screener = False
+
 
 # --- patient: history ---------------------------------------------------------------------------
 
@@ -205,6 +250,11 @@ class HistoryState(EntryFormMixin, AuthState):
     delete_day: str = ""
     feeling_filter: str = ""
     picked_day: str = ""
+    scores: list[ScoreRow] = []
+    phq9_figure: go.Figure = go.Figure()
+    gad7_figure: go.Figure = go.Figure()
+    has_phq9: bool = False
+    has_gad7: bool = False
 
     def _reload(self, user: CurrentUser) -> None:
         if self.feeling_filter not in FEELING_LABELS:
@@ -212,6 +262,11 @@ class HistoryState(EntryFormMixin, AuthState):
         with session_scope() as s:
             view = service.history(s, user, user.id, self.days, self.entry_limit, feeling=self.feeling_filter)
             tz = require_patient(s, user).timezone
+            scores = questionnaire_service.scores(s, user, user.id)
+        self.scores = score_rows(scores)
+        self.phq9_figure, self.gad7_figure = score_figures(scores)
+        self.has_phq9 = any(x.kind == "phq9" for x in scores)
+        self.has_gad7 = any(x.kind == "gad7" for x in scores)
         self.figure = _figure(view)
         self.pixels = _pixels(view)
         self.streak = view.streak
