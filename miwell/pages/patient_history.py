@@ -16,7 +16,7 @@ from miwell.ui.wellbeing import (
 )
 from miwell.ui.reports import report_card, scores_section
 from miwell.wellbeing.core.moods import FEELINGS
-from miwell.wellbeing.states.reports import ReportState
+from miwell.wellbeing.states.reports import MoodReportState
 from miwell.wellbeing.states import EntryRow, HistoryState
 
 
@@ -115,7 +115,7 @@ def _delete_dialog() -> rx.Component:
     )
 
 
-@signed_in_page("/patient/history", "Your history", role="patient", on_load=[HistoryState.load, ReportState.reset_for_patient])
+@signed_in_page("/patient/history", "Your history", role="patient", on_load=[HistoryState.load, MoodReportState.reset_for_patient])
 def patient_history() -> rx.Component:
     return rx.vstack(
         rx.heading("Your history", size="7"),

@@ -5,7 +5,7 @@ import reflex as rx
 from miwell.ui.layout import signed_in_page
 from miwell.ui.alerts import book_urgent_button
 from miwell.ui.reports import report_card, scores_section
-from miwell.wellbeing.states.reports import ReportState
+from miwell.wellbeing.states.reports import MoodReportState
 from miwell.ui.wellbeing import entry_body, mood_chart, pixel_grid, replies_list, reply_form, versions_list
 from miwell.wellbeing.states import EntryRow, PatientPageState, TaskCard
 
@@ -202,7 +202,7 @@ def _found() -> rx.Component:
     )
 
 
-@signed_in_page("/psychiatrist/patients/[patient_id]", "Patient", role="psychiatrist", on_load=[PatientPageState.load, ReportState.reset_for_psychiatrist])
+@signed_in_page("/psychiatrist/patients/[patient_id]", "Patient", role="psychiatrist", on_load=[PatientPageState.load, MoodReportState.reset_for_psychiatrist])
 def psychiatrist_patient() -> rx.Component:
     return rx.cond(
         PatientPageState.current_patient > 0,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from miwell.wellbeing.states.questionnaires import ScoreRow
-from miwell.wellbeing.states.reports import ReportState as R
+from miwell.wellbeing.states.reports import MoodReportState as R
 
 
 def report_card(for_patient: bool) -> rx.Component:

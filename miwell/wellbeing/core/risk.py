@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from miwell.wellbeing.core.moods import mood_by_score
-from miwell.wellbeing.core.risk_language import Heard, hear
+from miwell.wellbeing.core.risk_language import RULES, Heard, hear
 
 Level = Literal["none", "watch", "urgent"]
 
@@ -59,6 +59,13 @@ class RiskAssessment:
 def note_reason(heard: Heard) -> str:
     """A reason line for something heard: its meaning, then the patient's own words."""
     return f"{heard.meaning}: {heard.words}"
+
+
+def note_level_of(reasons: Sequence[str]) -> Level:
+    """What the note's words gave, read back from stored reasons (their meanings name the level)."""
+    keys = {reason_key(r) for r in reasons if ': "' in r}
+    levels = {rule.level for rule in RULES if rule.meaning in keys}
+    return "urgent" if "urgent" in levels else "watch" if "watch" in levels else "none"
 
 
 def reason_key(reason: str) -> str:

@@ -170,7 +170,8 @@ def _task_view(t: WellbeingTask, pinned: bool = False) -> TaskView:
 
 
 def _assessment_of(e: MoodEntry) -> risk.RiskAssessment:
-    return risk.RiskAssessment(e.risk_level, [r for r in e.risk_reasons.split("\n") if r])  # type: ignore[arg-type]
+    reasons = [r for r in e.risk_reasons.split("\n") if r]
+    return risk.RiskAssessment(e.risk_level, reasons, risk.note_level_of(reasons))  # type: ignore[arg-type]
 
 
 def _clean_entry(score: object, note: object, minutes: object) -> tuple[int, str, int]:

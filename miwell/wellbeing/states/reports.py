@@ -18,7 +18,7 @@ from miwell.wellbeing.states.clinician import patient_id_in
 from miwell.wellbeing.states.common import PATIENT, PSYCHIATRIST
 
 
-class ReportState(AuthState):
+class MoodReportState(AuthState):
     first: str = ""
     last: str = ""
     # Off by default: the patient's copy may be shared with anyone. The psychiatrist's page turns it on.
