@@ -257,7 +257,9 @@ class UrgentBookingState(AuthState):
         doctor, _, start = str(key)[:80].partition("|")
         try:
             with session_scope() as s:
-                slot = service.book_urgent(s, user, self._patient_id, doctor, start, self._alert_id or None)
+                slot = service.book_urgent(
+                    s, user, self._patient_id, int(doctor) if doctor.isdigit() else None, start, self._alert_id or None
+                )
         except (AccountError, ValueError) as exc:
             self.error = str(exc)
             return

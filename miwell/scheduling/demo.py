@@ -40,6 +40,13 @@ PATIENTS = [
     ("Noah Bennett", "", "", "2012-02-17", ""),
     ("Grace Liu", "+44 113 496 0104", "grace.liu@example.org", "1972-11-03", ""),
 ]
+# What Harbour Street's patients see under "Need help now?": the clinic's own line, then the UK's.
+CRISIS_LINES = [
+    ("Harbour Street crisis team", "0113 496 0999", "Weekdays 8am to 8pm: a clinician who knows you."),
+    ("NHS 111", "111", "Choose option 2 for urgent mental health help, 24 hours a day."),
+    ("Samaritans", "116 123", "Free, any time, day or night."),
+    ("Emergency services", "999", "If you are in danger now, or go to A&E."),
+]
 # Parents and carers who book for someone else.
 CLIENTS = [
     ("Emma Bennett", "+44 161 496 0301", "emma.bennett@example.org"),
@@ -143,6 +150,7 @@ def load_demo(session: Session) -> None:
         for name, phone, email, born, account in PATIENTS
     ]
     _accept_demo_links(session, [account for *_, account in (*DOCTORS, *PATIENTS) if account])
+    service.set_crisis_lines(session, admin, organisation_id, CRISIS_LINES)
     self_clients = [service.create_client(session, desk, patient_id=p.id) for p in (patients[0], patients[1], patients[3])]
     carers = [service.create_client(session, desk, full_name=n, phone=ph, email=e) for n, ph, e in CLIENTS]
 

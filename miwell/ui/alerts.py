@@ -114,7 +114,7 @@ def book_urgent_button(patient_id: rx.Var | int, alert_id: rx.Var | int, patient
 def _slot(slot: SlotChoice) -> rx.Component:
     return rx.hstack(
         rx.vstack(
-            rx.text(slot.when, weight="bold", size="3"),
+            rx.text(slot.when, weight="bold", size="3", class_name="slot-when"),
             rx.text(slot.doctor, " · ", slot.clinic, size="2", color_scheme="gray"),
             spacing="0",
         ),

@@ -15,6 +15,7 @@ from miwell.accounts.models import PatientProfile, User
 from miwell.accounts.services import CurrentUser
 from miwell.timeutil import utcnow
 from miwell.wellbeing import services as service
+from miwell.wellbeing.services import questionnaires
 from miwell.wellbeing.models import WellbeingTask
 
 # Oldest first: (score, minutes, note) for the 30 days ending yesterday.
@@ -122,8 +123,32 @@ def load_demo(session: Session, now: datetime | None = None) -> None:
             if days_ago > REVIEWED_BEFORE_DAYS:
                 service.mark_reviewed(session, doctor_of[email], entry_id, now=evening - timedelta(days=days_ago - 1))
 
+    _questionnaires(session, _user(session, "patient@miwell.example"), doctor_of["patient@miwell.example"], evening)
+
     task_id = session.exec(select(WellbeingTask.id).where(WellbeingTask.title == ROBIN_PIN)).first()
     if task_id is not None:
         robin = _user(session, "robin.hale@miwell.example")
         service.pin_task(session, doctor_of[robin.email], robin.id, task_id, now=evening - timedelta(days=1))
     session.flush()
+
+
+# Pat's questionnaires so far, through the real services: (kind, weeks ago, answers).
+PAT_QUESTIONNAIRES = [
+    ("phq9", 6, [2, 2, 1, 2, 1, 2, 1, 1, 0]),
+    ("gad7", 6, [2, 2, 1, 1, 1, 2, 1]),
+    ("phq9", 4, [1, 2, 1, 2, 1, 1, 1, 1, 0]),
+    ("phq9", 2, [1, 1, 1, 1, 1, 1, 1, 0, 0]),
+    ("gad7", 2, [1, 1, 1, 1, 1, 1, 1]),
+]
+
+
+def _questionnaires(session: Session, patient, doctor, evening: datetime) -> None:
+    """PHQ-9 every two weeks and GAD-7 every four for Pat, with a few done: PHQ-9 is due today."""
+    start = evening - timedelta(weeks=7)
+    questionnaires.set_schedule(session, doctor, patient.id, "phq9", 2, now=start)
+    questionnaires.set_schedule(session, doctor, patient.id, "gad7", 4, now=start)
+    for kind, weeks_ago, answers in PAT_QUESTIONNAIRES:
+        when = evening - timedelta(weeks=weeks_ago)
+        progress = questionnaires.start(session, patient, kind, now=when)
+        for index, value in enumerate(answers):
+            questionnaires.answer(session, patient, progress.response_id, index, value, now=when)
