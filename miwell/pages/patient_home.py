@@ -131,20 +131,25 @@ def _message_card() -> rx.Component:
 
 
 def _support() -> rx.Component:
-    """Tied to the saved entry. Urgent: the numbers to call, at once. Watch: a gentle word."""
+    """Tied to the saved entry: in full while it is what is on screen (urgent: the numbers to
+    call; watch: a gentle word), folded into a link while the patient edits, so the page keeps
+    one clear state. "Need help now?" stays in the header either way."""
     return rx.cond(
         TodayState.saved_needs_support,
         rx.cond(
-            TodayState.risk == "urgent",
-            crisis_panel(id="support-callout"),
+            TodayState.status == "saved",
             rx.cond(
-                TodayState.status == "saved",
+                TodayState.risk == "urgent",
+                crisis_panel(id="support-callout"),
                 rx.callout(SUPPORT_LINE, icon="heart-handshake", color_scheme="iris", width="100%", id="support-callout"),
-                rx.el.details(
-                    rx.el.summary(rx.text("Support for today's saved entry", size="2", weight="medium", as_="span"), style={"cursor": "pointer"}),
-                    rx.text(SUPPORT_LINE, size="2", margin_top="0.4em"),
-                    id="support-link",
+            ),
+            rx.el.details(
+                rx.el.summary(rx.text("Support for today's saved entry", size="2", weight="medium", as_="span"), style={"cursor": "pointer"}),
+                rx.box(
+                    rx.cond(TodayState.risk == "urgent", crisis_panel(id="support-folded"), rx.text(SUPPORT_LINE, size="2")),
+                    margin_top="0.4em",
                 ),
+                id="support-link",
             ),
         ),
     )

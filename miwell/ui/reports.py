@@ -8,6 +8,14 @@ from miwell.wellbeing.states.questionnaires import ScoreRow
 from miwell.wellbeing.states.reports import MoodReportState as R
 
 
+def _date_field(label: str, id: str, value: rx.Var, on_change) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(label, html_for=id, font_size="var(--font-size-2)"),
+        rx.input(type="date", id=id, value=value, on_change=on_change, size="3", aria_label=label + " (date)"),
+        spacing="1",
+    )
+
+
 def report_card(for_patient: bool) -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -20,18 +28,23 @@ def report_card(for_patient: bool) -> rx.Component:
                 color_scheme="gray",
             ),
             rx.flex(
-                rx.vstack(rx.text("From", size="2", as_="label", html_for="report-first"), rx.input(type="date", id="report-first", value=R.first, on_change=R.set_first, size="3"), spacing="1"),
-                rx.vstack(rx.text("To", size="2", as_="label", html_for="report-last"), rx.input(type="date", id="report-last", value=R.last, on_change=R.set_last, size="3"), spacing="1"),
+                _date_field("From", "report-first", R.first, R.set_first),
+                _date_field("To", "report-last", R.last, R.set_last),
                 gap="0.75em",
                 wrap="wrap",
             ),
-            rx.el.label(
-                rx.hstack(
-                    rx.checkbox(checked=R.include_notes, on_change=R.set_include_notes, id="report-notes", size="3"),
-                    rx.text("Include the notes" + (" (they stay out unless you tick this)" if for_patient else ""), size="2"),
-                    spacing="2",
-                    align="center",
+            rx.vstack(
+                rx.text("The notes" + (" (left out unless you include them)" if for_patient else ""), size="2", id="report-notes-label"),
+                # A two-way choice with phone-sized targets, where a checkbox would be a 20 px square.
+                rx.segmented_control.root(
+                    rx.segmented_control.item("Leave out", value="out"),
+                    rx.segmented_control.item("Include", value="in"),
+                    value=rx.cond(R.include_notes, "in", "out"),
+                    on_change=R.choose_notes,
+                    id="report-notes",
+                    aria_labelledby="report-notes-label",
                 ),
+                spacing="1",
             ),
             rx.cond(R.error != "", rx.callout(R.error, icon="triangle-alert", color_scheme="red", size="1", id="report-error")),
             rx.flex(
@@ -58,6 +71,10 @@ def report_card(for_patient: bool) -> rx.Component:
     )
 
 
+# Read-only charts: Plotly's toolbar is a row of 24 px buttons nobody needs on a phone.
+_STILL = {"displayModeBar": False, "responsive": True}
+
+
 def _score(row: ScoreRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(row.day),
@@ -70,8 +87,8 @@ def _score(row: ScoreRow) -> rx.Component:
 def scores_section(rows: rx.Var, phq9: rx.Var, gad7: rx.Var, show_phq9: rx.Var, show_gad7: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.grid(
-            rx.cond(show_phq9, rx.card(rx.plotly(data=phq9, width="100%"), width="100%", id="phq9-chart")),
-            rx.cond(show_gad7, rx.card(rx.plotly(data=gad7, width="100%"), width="100%", id="gad7-chart")),
+            rx.cond(show_phq9, rx.card(rx.plotly(data=phq9, width="100%", config=_STILL), width="100%", id="phq9-chart")),
+            rx.cond(show_gad7, rx.card(rx.plotly(data=gad7, width="100%", config=_STILL), width="100%", id="gad7-chart")),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
             width="100%",

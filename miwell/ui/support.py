@@ -18,11 +18,20 @@ def _line(line: LineRow) -> rx.Component:
             flex="1",
             min_width="12em",
         ),
-        rx.link(
-            rx.button(rx.icon("phone", size=18), "Call " + line.phone, size="3", color_scheme="red", variant="solid"),
-            href="tel:" + line.dial,
-            aria_label="Call " + line.name + " on " + line.phone,
-            class_name="crisis-call",
+        # One element: a link styled as a button (a button inside a link is two controls in one).
+        # Its name starts with what it shows, as speech input expects.
+        rx.button(
+            rx.el.a(
+                rx.icon("phone", size=18),
+                "Call " + line.phone,
+                href="tel:" + line.dial,
+                aria_label="Call " + line.phone + ", " + line.name,
+                class_name="crisis-call",
+            ),
+            as_child=True,
+            size="3",
+            color_scheme="red",
+            variant="solid",
         ),
         justify="between",
         align="center",

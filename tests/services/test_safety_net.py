@@ -48,8 +48,9 @@ def test_watch_words_ask_the_screener_and_a_yes_makes_the_alert_urgent(engine):
         assert "Screener: yes, thoughts of killing themselves (past month)" in after.risk.reasons
         entry = s.get(MoodEntry, saved.entry.id)
         assert (entry.screener_wish_dead, entry.screener_thoughts) == (False, True)
-        newest = alerts.open_alerts(s, t.doctor)[0]
-        assert newest.level == "urgent" and any(r.startswith("Screener: yes") for r in newest.reasons)
+        # The watch alert and the urgent one are about one entry: the psychiatrist sees one card.
+        (shown,) = alerts.open_alerts(s, t.doctor)
+        assert shown.level == "urgent" and any(r.startswith("Screener: yes") for r in shown.reasons)
         # Asked once: answered now, not again.
         assert not service.today(s, t.patient, now=NOW).asks_screener
         # The psychiatrist reads the answers with the entry.

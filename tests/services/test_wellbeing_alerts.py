@@ -76,8 +76,14 @@ def test_edits_alert_again_only_when_things_get_worse(engine):
         assert risky.alerted and risky.risk.level == "urgent"
         better = service.edit_entry(s, t.patient, first.entry.id, 5, "it passed", 0, now=later + timedelta(minutes=3))
         assert not better.alerted and better.risk.level == "none"
-        assert [a.level for a in alerts.open_alerts(s, t.doctor)] == ["urgent", "watch", "watch"]
+        assert s.exec(select(RiskAlert.level).order_by(RiskAlert.id)).all() == ["watch", "watch", "urgent"]
+        # One entry, one card: its most serious alert, which closes the others when acknowledged.
+        (shown,) = alerts.open_alerts(s, t.doctor)
+        assert shown.level == "urgent" and shown.note == "bad day. I want to hurt myself"
         assert s.get(MoodEntry, first.entry.id).risk_level == "none"
+        assert alerts.acknowledge(s, t.doctor, shown.id, now=later) is True
+        assert s.exec(select(RiskAlert.acknowledged_by).where(RiskAlert.acknowledged_at == later)).all() == [t.doctor.id] * 3
+        assert not _assist(s, t.patient)
 
 
 def test_acknowledging_records_who_and_when_and_clears_the_flag_last(engine):

@@ -38,6 +38,10 @@ class MoodReportState(AuthState):
         self.include_notes = value is True
 
     @rx.event
+    def choose_notes(self, value: str | list[str]):
+        self.include_notes = value == "in"
+
+    @rx.event
     def reset_for_patient(self):
         self.first = self.last = self.error = ""
         self.include_notes = False
