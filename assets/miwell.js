@@ -67,3 +67,44 @@
     })();
   };
 })();
+
+// --- Desktop notifications of new urgent alerts, for a psychiatrist's tab in the background ----
+// The page keeps the newest urgent alert's id in #newest-urgent (pushed by the server). When it
+// grows while the tab is hidden and the browser allows it, one notification says that something
+// is waiting: no name, no words, since others may see the screen. Everything works without it.
+(function () {
+  "use strict";
+  var supported = typeof window.Notification === "function";
+  var seen = null;
+  function status() {
+    var el = document.getElementById("desktop-alerts-status");
+    if (!el) return;
+    if (!supported) { el.textContent = "This browser cannot show desktop alerts; the alerts on this page still appear."; return; }
+    var p = Notification.permission;
+    el.textContent = p === "granted" ? "On: a background MiWell tab will show urgent alerts on your desktop."
+      : p === "denied" ? "Blocked in this browser's site settings; the alerts on this page still appear."
+      : "";
+  }
+  window.miwellNotify = {
+    ask: function () {
+      if (!supported) { status(); return; }
+      Notification.requestPermission().then(status, status);
+    }
+  };
+  function check() {
+    var el = document.getElementById("newest-urgent");
+    if (!el) { seen = null; return; }
+    var id = parseInt(el.getAttribute("data-id") || "0", 10) || 0;
+    if (seen === null) { seen = id; return; }  // what was there on load is not news
+    if (id > seen) {
+      seen = id;
+      if (supported && document.hidden && Notification.permission === "granted") {
+        var n = new Notification("MiWell: urgent alert", { body: "A patient needs your attention now.", tag: "miwell-urgent-" + id, requireInteraction: true });
+        n.onclick = function () { window.focus(); n.close(); };
+      }
+    } else if (id < seen) {
+      seen = id;  // acknowledged: the next one is news again
+    }
+  }
+  setInterval(function () { check(); status(); }, 1000);
+})();

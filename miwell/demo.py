@@ -15,6 +15,7 @@ from miwell.accounts import services as service
 from miwell.accounts.demo import ACCOUNTS, APPLICANT, DEMO_PASSWORD, LOGINS
 from miwell.accounts.models import User
 from miwell.db import session_scope
+from miwell.outreach import demo as outreach_demo
 from miwell.scheduling import demo as scheduling_demo
 from miwell.wellbeing import demo as wellbeing_demo
 
@@ -53,6 +54,7 @@ def load(session: Session) -> bool:
     session.flush()
     scheduling_demo.load_demo(session)
     wellbeing_demo.load_demo(session)
+    outreach_demo.load_demo(session, organisation_id)
     return True
 
 

@@ -40,6 +40,8 @@ from miwell.wellbeing.models import (
     WellbeingTaskVersion,
 )
 
+from miwell.outreach.models import MessagePreference, OutboxMessage, SafetyContact
+
 metadata = SQLModel.metadata
 
 __all__ = [
@@ -56,10 +58,12 @@ __all__ = [
     "Doctor",
     "EntryReply",
     "LoginThrottle",
+    "MessagePreference",
     "MoodEntry",
     "MoodEntryFeeling",
     "MoodEntryVersion",
     "Organisation",
+    "OutboxMessage",
     "QuestionnaireResponse",
     "QuestionnaireSchedule",
     "PatientAssignment",
@@ -68,6 +72,7 @@ __all__ = [
     "PsychiatristProfile",
     "PsychiatristStandingChange",
     "RiskAlert",
+    "SafetyContact",
     "SignInHandoff",
     "TaskPin",
     "UrgentRequest",

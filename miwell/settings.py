@@ -41,6 +41,13 @@ class Settings:
     session_days: int
     default_region: str
     default_timezone: str
+    # Outreach: where mail goes (empty: kept in the outbox, shown to admins), who it is from,
+    # the address links in emails point at, and the delays of an unseen urgent alert.
+    smtp_url: str = ""
+    mail_from: str = "MiWell <no-reply@miwell.invalid>"
+    public_url: str = "http://localhost:3000"
+    alert_email_seconds: int = 300
+    alert_escalate_seconds: int = 1800
 
 
 def default_database_url() -> str:
@@ -56,4 +63,9 @@ def get_settings() -> Settings:
         # Phone numbers typed without a country code are read as numbers of this region.
         default_region=os.environ.get("MIWELL_DEFAULT_REGION", "GB"),
         default_timezone=os.environ.get("MIWELL_DEFAULT_TIMEZONE", "Europe/London"),
+        smtp_url=os.environ.get("MIWELL_SMTP_URL", "").strip(),
+        mail_from=os.environ.get("MIWELL_MAIL_FROM", "").strip() or "MiWell <no-reply@miwell.invalid>",
+        public_url=(os.environ.get("MIWELL_PUBLIC_URL", "").strip() or "http://localhost:3000").rstrip("/"),
+        alert_email_seconds=int(os.environ.get("MIWELL_ALERT_EMAIL_SECONDS", "300")),
+        alert_escalate_seconds=int(os.environ.get("MIWELL_ALERT_ESCALATE_SECONDS", "1800")),
     )

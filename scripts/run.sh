@@ -18,14 +18,25 @@ fi
 
 python -m miwell.demo
 PORT="${MIWELL_FRONTEND_PORT:-3000}"
+
+# The job queue's consumer runs beside the app: unseen urgent alerts, reminders and the outbox.
+# It stops with this script. A bad MIWELL_SMTP_URL stops everything here, with the reason.
+python -c "from miwell.outreach.services.mailer import configured_mailer; configured_mailer()"
+export MIWELL_PUBLIC_URL="${MIWELL_PUBLIC_URL:-http://localhost:$PORT}"
+say "Starting the job queue consumer (log: instance/queue.log)"
+huey_consumer miwell.outreach.tasks.huey --workers 2 >> instance/queue.log 2>&1 &
+CONSUMER=$!
+# SIGINT lets it finish the message it is sending: nothing lost, nothing sent twice.
+trap 'kill -INT "$CONSUMER" 2>/dev/null || true' EXIT INT TERM
 if [ "$MODE" = prod ]; then
     # Production serves the built pages and the backend together, on one port.
     export MIWELL_BACKEND_PORT="$PORT"
     say "Building and starting MiWell on http://localhost:$PORT (the first build takes a minute or two)"
-    exec reflex run --env prod "$@"
+    reflex run --env prod "$@"
+    exit $?
 fi
 # Even in development the database and other files the app writes while running must not
 # trigger a reload: a reload drops whatever the user was doing.
 export REFLEX_HOT_RELOAD_EXCLUDE_PATHS="$MIWELL_ROOT/instance:$MIWELL_ROOT/uploaded_files:$MIWELL_ROOT/artifacts:$MIWELL_ROOT/.states"
 say "Starting MiWell with hot reload on http://localhost:$PORT"
-exec reflex run "$@"
+reflex run "$@"

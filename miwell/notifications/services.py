@@ -19,6 +19,7 @@ from miwell.accounts.models import AuthSession, PatientProfile, User
 from miwell.accounts.core.rules import display_phone
 from miwell.accounts.services import CurrentUser
 from miwell.ids import is_id
+from miwell.outreach.services import outbox
 from miwell.scheduling.models import Clinic, ClinicPatient, Doctor, Organisation, UrgentRequest
 from miwell.scheduling.services import appointments
 from miwell.scheduling.services.common import local_now
@@ -105,6 +106,9 @@ class AlertView:
     # Set once "Book an urgent appointment" booked one from this alert.
     booked_at: datetime | None = None
     appointment_id: int | None = None
+    # Outside the app: when the psychiatrist was emailed and the safety contacts were.
+    emailed_at: datetime | None = None
+    escalated_at: datetime | None = None
 
 
 def _mine_and_open(psychiatrist_id: int):
@@ -125,6 +129,18 @@ def open_alerts(session: Session, actor: CurrentUser) -> list[AlertView]:
         .join(User, User.id == RiskAlert.patient_id)
         .order_by(urgent_first, RiskAlert.created_at.desc(), RiskAlert.id.desc())
     ).all()
+    # An entry that alerted twice (a watch, then the screener's yes) shows once, as its most
+    # serious and then newest alert (the first in this order); acknowledging it closes the others.
+    shown: set[int] = set()
+    kept = []
+    for row in rows:
+        entry_id = row[0].entry_id
+        if entry_id in shown:
+            continue
+        kept.append(row)
+        if entry_id is not None:
+            shown.add(entry_id)
+    rows = kept
     return [
         AlertView(
             id=alert.id,
@@ -143,6 +159,8 @@ def open_alerts(session: Session, actor: CurrentUser) -> list[AlertView]:
             source=alert.source,
             booked_at=alert.booked_at,
             appointment_id=alert.appointment_id,
+            emailed_at=alert.emailed_at,
+            escalated_at=alert.escalated_at,
         )
         for alert, user, profile in rows
     ]
@@ -193,9 +211,22 @@ def acknowledge(session: Session, actor: CurrentUser, alert_id: object, now: dat
         raise PermissionDenied(NOT_YOUR_ALERT)
     if alert.acknowledged_at is not None:
         return False
-    alert.acknowledged_at = now or utcnow()
-    alert.acknowledged_by = doctor.id
-    session.add(alert)
+    now = now or utcnow()
+    same_entry = (
+        session.exec(
+            select(RiskAlert).where(
+                RiskAlert.entry_id == alert.entry_id, RiskAlert.acknowledged_at.is_(None), RiskAlert.id != alert.id
+            )
+        ).all()
+        if alert.entry_id is not None
+        else []
+    )
+    for seen in (alert, *same_entry):
+        seen.acknowledged_at = now
+        seen.acknowledged_by = doctor.id
+        session.add(seen)
+        # Emails queued about it and not sent yet stop here.
+        outbox.cancel_pending_for_alert(session, seen.id)  # type: ignore[arg-type]
     session.flush()
     still_open = session.exec(
         select(func.count(RiskAlert.id)).where(

@@ -53,6 +53,17 @@ class AlertCard:
     contact_name: str = ""
     contact_phone: str = ""
     booked: str = ""
+    steps: str = ""
+
+
+def _steps(a: service.AlertView) -> str:
+    """What happened outside the app while nobody acknowledged it: "Emailed you 21:04 · escalated 21:29"."""
+    parts = []
+    if a.emailed_at:
+        parts.append("Emailed you " + display.time_label(a.emailed_at)[-5:])
+    if a.escalated_at:
+        parts.append("escalated " + display.time_label(a.escalated_at)[-5:])
+    return " · ".join(parts)
 
 
 def _card(a: service.AlertView) -> AlertCard:
@@ -74,6 +85,7 @@ def _card(a: service.AlertView) -> AlertCard:
         contact_name=a.emergency_contact_name,
         contact_phone=a.emergency_contact_phone,
         booked=f"Appointment booked {display.time_label(a.booked_at)}" if a.booked_at else "",
+        steps=_steps(a),
     )
 
 
@@ -124,6 +136,11 @@ class AlertState(AuthState):
     @rx.var
     def hidden_count(self) -> int:
         return 0 if self.show_all else max(0, len(self.alerts) - BANNER_LIMIT)
+
+    @rx.var
+    def newest_urgent(self) -> int:
+        """For the browser's desktop notification (assets/miwell.js): it fires when this grows."""
+        return max((a.id for a in self.alerts if a.level == "urgent"), default=0)
 
     @rx.var
     def urgent_count(self) -> int:

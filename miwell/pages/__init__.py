@@ -4,7 +4,7 @@ from miwell.pages import account, admin_home, login, patient_home, psychiatrist_
 from miwell.pages import patient_history, psychiatrist_patient, psychiatrist_review, psychiatrist_tasks
 from miwell.pages import admin_organisation, admin_organisations, staff_clients, staff_doctor, staff_doctors, staff_patients
 from miwell.pages import staff_calendar, staff_reports
-from miwell.pages import admin_psychiatrists, invite, psychiatrist_status
+from miwell.pages import admin_outbox, admin_psychiatrists, invite, psychiatrist_status
 
 __all__ = [
     "account",
@@ -12,6 +12,7 @@ __all__ = [
     "admin_home",
     "admin_organisation",
     "admin_organisations",
+    "admin_outbox",
     "admin_psychiatrists",
     "login",
     "patient_history",

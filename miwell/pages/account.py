@@ -3,9 +3,11 @@
 import reflex as rx
 
 from miwell.accounts.states import AccountState
+from miwell.outreach.states import EmailSettingsState
 from miwell.scheduling.states import LinkRequestsState
 from miwell.ui.layout import error_callout, field, signed_in_page
 from miwell.ui.links import link_requests_card
+from miwell.ui.outreach import email_settings_card
 
 TIMEZONES = [
     "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin", "Europe/Madrid",
@@ -161,7 +163,7 @@ def _delete() -> rx.Component:
     )
 
 
-@signed_in_page("/account", "Your account", on_load=[AccountState.load, LinkRequestsState.load])
+@signed_in_page("/account", "Your account", on_load=[AccountState.load, LinkRequestsState.load, EmailSettingsState.load])
 def account() -> rx.Component:
     return rx.vstack(
         rx.heading("Your account", size="7"),
@@ -170,7 +172,13 @@ def account() -> rx.Component:
             AccountState.loaded,
             rx.grid(
                 rx.vstack(_details(), rx.cond(AccountState.user_role == "psychiatrist", _intake()), spacing="4", width="100%"),
-                rx.vstack(_password(), _delete(), spacing="4", width="100%"),
+                rx.vstack(
+                    rx.cond(EmailSettingsState.loaded, email_settings_card()),
+                    _password(),
+                    _delete(),
+                    spacing="4",
+                    width="100%",
+                ),
                 columns=rx.breakpoints(initial="1", md="2"),
                 spacing="4",
                 width="100%",

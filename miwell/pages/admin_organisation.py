@@ -4,9 +4,11 @@ import reflex as rx
 
 from miwell.accounts.core.rules import PASSWORD_MIN_LENGTH
 from miwell.pages.account import TIMEZONES
+from miwell.outreach.states import SafetyContactsState
 from miwell.scheduling.states import OrganisationPageState
 from miwell.ui.clinic import section_card, static_select_field
 from miwell.ui.layout import error_callout, field, signed_in_page
+from miwell.ui.outreach import safety_contacts_card
 
 S = OrganisationPageState
 
@@ -122,14 +124,20 @@ def _settings() -> rx.Component:
 
 
 def _crisis_row(row: rx.Var, index: rx.Var) -> rx.Component:
-    return rx.grid(
-        rx.input(name="line_name_" + index.to_string(), default_value=row["name"], placeholder="Name, e.g. Samaritans", aria_label="Line name", size="3"),
-        rx.input(name="line_phone_" + index.to_string(), default_value=row["phone"], placeholder="Number", aria_label="Number", type="tel", size="3"),
-        rx.input(name="line_detail_" + index.to_string(), default_value=row["detail"], placeholder="When to call, what it costs", aria_label="Note", size="3"),
-        columns=rx.breakpoints(initial="1", sm="3"),
+    # Name and number side by side, the note under them: in a half-width card three columns
+    # cut every value short.
+    return rx.vstack(
+        rx.grid(
+            rx.input(name="line_name_" + index.to_string(), default_value=row["name"], placeholder="Name, e.g. Samaritans", aria_label="Line name", size="3"),
+            rx.input(name="line_phone_" + index.to_string(), default_value=row["phone"], placeholder="Number", aria_label="Number", type="tel", size="3"),
+            grid_template_columns="minmax(0, 3fr) minmax(0, 2fr)",
+            spacing="2",
+            width="100%",
+        ),
+        rx.input(name="line_detail_" + index.to_string(), default_value=row["detail"], placeholder="When to call, what it costs", aria_label="Note", size="3", width="100%"),
         spacing="2",
         width="100%",
-        padding_bottom="0.5em",
+        padding_bottom="0.75em",
         border_bottom=f"1px solid {rx.color('gray', 4)}",
     )
 
@@ -159,7 +167,7 @@ def _crisis_lines() -> rx.Component:
     )
 
 
-@signed_in_page("/admin/organisations/[org_ref]", "Organisation", role="admin", on_load=OrganisationPageState.load)
+@signed_in_page("/admin/organisations/[org_ref]", "Organisation", role="admin", on_load=[OrganisationPageState.load, SafetyContactsState.load])
 def admin_organisation() -> rx.Component:
     return rx.vstack(
         rx.link("← All organisations", href="/admin/organisations", size="2"),
@@ -169,7 +177,7 @@ def admin_organisation() -> rx.Component:
                 rx.heading(S.name, size="7"),
                 rx.grid(
                     _clinics(),
-                    rx.vstack(_staff(), _crisis_lines(), _settings(), spacing="4", width="100%"),
+                    rx.vstack(_staff(), _crisis_lines(), safety_contacts_card(), _settings(), spacing="4", width="100%"),
                     columns=rx.breakpoints(initial="1", md="2"),
                     spacing="4",
                     align="start",

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from miwell.scheduling.states import LinkRequestsState
+from miwell.ui.alerts import desktop_alerts_control
 from miwell.ui.layout import signed_in_page
 from miwell.ui.links import link_requests_card
 from miwell.wellbeing.states import DashboardState, DashRow
@@ -41,6 +42,13 @@ def _flag(r: DashRow) -> rx.Component:
     )
 
 
+def _missed(r: DashRow) -> rx.Component:
+    return rx.cond(
+        r.missed > 0,
+        rx.badge("Missed ", r.missed.to_string(), rx.cond(r.missed == 1, " day", " days"), color_scheme=rx.cond(r.missed >= 3, "orange", "gray"), size="1", class_name="missed-days"),
+    )
+
+
 def _card(r: DashRow) -> rx.Component:
     """The same row as a card, for phones: nothing hidden off to the right."""
     return rx.card(
@@ -59,6 +67,7 @@ def _card(r: DashRow) -> rx.Component:
                     rx.text("No entries yet", color_scheme="gray", size="2"),
                 ),
                 rx.text("· ", r.since, size="2", color_scheme="gray"),
+                _missed(r),
                 spacing="2",
                 align="center",
                 wrap="wrap",
@@ -99,7 +108,7 @@ def _row(r: DashRow) -> rx.Component:
         rx.table.cell(
             rx.vstack(_week(r.week), _trend(r), spacing="1")
         ),
-        rx.table.cell(r.since),
+        rx.table.cell(rx.vstack(rx.text(r.since), _missed(r), spacing="1")),
         rx.table.cell(rx.cond(r.unreviewed > 0, rx.badge(r.unreviewed.to_string(), variant="soft"), rx.text("—", color_scheme="gray"))),
         style=rx.cond(r.assist, {"background": rx.color("amber", 2)}, {}),
         class_name="patient-row",
@@ -116,8 +125,23 @@ def psychiatrist_home() -> rx.Component:
                     DashboardState.needing_assistance > 0,
                     rx.badge(DashboardState.needing_assistance.to_string() + " need assistance", color_scheme="amber", size="3"),
                 ),
+                rx.cond(
+                    DashboardState.missed_count > 0,
+                    rx.button(
+                        rx.icon("calendar-x", size=15),
+                        DashboardState.missed_count.to_string() + " missed 3+ days",
+                        on_click=DashboardState.toggle_missed,
+                        variant=rx.cond(DashboardState.missed_only, "solid", "soft"),
+                        color_scheme="orange",
+                        size="2",
+                        aria_pressed=rx.cond(DashboardState.missed_only, "true", "false"),
+                        id="missed-filter",
+                    ),
+                ),
                 rx.badge(DashboardState.rows.length().to_string() + " patients", variant="soft", size="3"),
                 spacing="2",
+                align="center",
+                wrap="wrap",
             ),
             justify="between",
             align="center",
@@ -125,13 +149,14 @@ def psychiatrist_home() -> rx.Component:
             wrap="wrap",
         ),
         rx.text("Patients who need assistance come first, then those who checked in most recently.", color_scheme="gray"),
+        desktop_alerts_control(),
         link_requests_card(),
         rx.cond(
             DashboardState.loaded,
             rx.cond(
                 DashboardState.rows.length() > 0,
                 rx.fragment(
-                    rx.vstack(rx.foreach(DashboardState.rows, _card), spacing="3", width="100%", class_name="narrow-only", id="patient-cards"),
+                    rx.vstack(rx.foreach(DashboardState.shown_rows, _card), spacing="3", width="100%", class_name="narrow-only", id="patient-cards"),
                     rx.table.root(
                     rx.table.header(
                         rx.table.row(
@@ -141,7 +166,7 @@ def psychiatrist_home() -> rx.Component:
                             ]
                         )
                     ),
-                    rx.table.body(rx.foreach(DashboardState.rows, _row)),
+                    rx.table.body(rx.foreach(DashboardState.shown_rows, _row)),
                     variant="surface",
                     width="100%",
                     id="patients-table",

@@ -69,8 +69,19 @@ def _alert(a: AlertCard) -> rx.Component:
                     rx.badge(rx.icon("calendar-check", size=14), a.booked, color_scheme="green", size="2", class_name="alert-booked"),
                     book_urgent_button(a.patient_id, a.id, a.patient),
                 ),
+                rx.cond(
+                    a.steps != "",
+                    rx.hstack(
+                        rx.icon("mail-warning", size=14, color=rx.color("red", 11), flex_shrink="0"),
+                        rx.text(a.steps, size="1", color_scheme="red"),
+                        spacing="1",
+                        align="center",
+                        class_name="alert-steps",
+                    ),
+                ),
                 spacing="2",
                 wrap="wrap",
+                align="center",
             ),
             rx.hstack(
                 _contact("phone", a.phone, tel, "Call the patient"),
@@ -135,6 +146,13 @@ def _desk(desk: DeskRow) -> rx.Component:
         variant="soft",
         size="2",
         class_name="ask-desk",
+        # A long organisation name wraps inside a phone-wide dialog instead of running off it.
+        white_space="normal",
+        height="auto",
+        min_height="2.5em",
+        padding_y="0.4em",
+        max_width="100%",
+        text_align="left",
     )
 
 
@@ -218,7 +236,28 @@ def alert_banner() -> rx.Component:
             ),
         ),
         urgent_booking_dialog(),
+        # Read by assets/miwell.js: a new urgent alert while the tab is in the background raises a
+        # desktop notification (no patient details in it).
+        rx.el.span(id="newest-urgent", data_id=AlertState.newest_urgent.to_string(), hidden=True),
         id="risk-alerts",
         aria_live="assertive",
         width="100%",
+    )
+
+
+def desktop_alerts_control() -> rx.Component:
+    """Asks for the browser's permission to show desktop notifications; MiWell works without it."""
+    return rx.hstack(
+        rx.button(
+            rx.icon("bell-ring", size=15),
+            "Desktop alerts for urgent entries",
+            on_click=rx.call_script("window.miwellNotify && window.miwellNotify.ask()"),
+            variant="soft",
+            size="2",
+            id="desktop-alerts",
+        ),
+        rx.text("", size="2", color_scheme="gray", id="desktop-alerts-status", aria_live="polite"),
+        spacing="3",
+        align="center",
+        wrap="wrap",
     )

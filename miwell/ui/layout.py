@@ -29,6 +29,7 @@ NAV_LINKS: dict[str, list[tuple[str, str]]] = {
         ("Psychiatrists", "/admin/psychiatrists"),
         ("Organisations", "/admin/organisations"),
         ("Task library", "/admin/tasks"),
+        ("Outbox", "/admin/outbox"),
     ],
 }
 

@@ -272,6 +272,10 @@ class RiskAlert(SQLModel, table=True):
         default=None,
         sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL", name="fk_risk_alerts_booked_by"), nullable=True),
     )
+    # Outside the app (urgent alerts only): when the psychiatrist was emailed because nobody had
+    # acknowledged it, and when the organisation's safety contacts were.
+    emailed_at: Optional[datetime] = None
+    escalated_at: Optional[datetime] = None
 
 
 _kinds = ", ".join(f"'{k}'" for k in KINDS)

@@ -51,12 +51,17 @@ def _dash_row(r: service.DashboardRow) -> DashRow:
         week=[PixelCell(display.colour(s) if s else charts.EMPTY_COLOUR, display.label(s) or "no entry") for s in r.week],
         unreviewed=r.unreviewed,
         days_since=-1 if r.days_since is None else r.days_since,
+        missed=max(0, (r.days_since or 0) - 1),
     )
+
+
+MISSED_THRESHOLD = 3  # the same as the morning digest's
 
 
 class DashboardState(AuthState):
     rows: list[DashRow] = []
     loaded: bool = False
+    missed_only: bool = False
 
     def _refresh(self, user: CurrentUser) -> None:
         with session_scope() as s:
@@ -66,6 +71,18 @@ class DashboardState(AuthState):
     @rx.var
     def needing_assistance(self) -> int:
         return sum(1 for r in self.rows if r.assist)
+
+    @rx.var
+    def missed_count(self) -> int:
+        return sum(1 for r in self.rows if r.missed >= MISSED_THRESHOLD)
+
+    @rx.var
+    def shown_rows(self) -> list[DashRow]:
+        return [r for r in self.rows if r.missed >= MISSED_THRESHOLD] if self.missed_only else self.rows
+
+    @rx.event
+    def toggle_missed(self):
+        self.missed_only = not self.missed_only
 
     @rx.event
     def load(self):

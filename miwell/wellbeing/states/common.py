@@ -97,6 +97,8 @@ class DashRow:
     week: list[PixelCell] = dataclasses.field(default_factory=list)
     unreviewed: int = 0
     days_since: int = -1
+    # Whole days without an entry before today (today still has time); 0 for none or never logged.
+    missed: int = 0
 
 
 @dataclasses.dataclass

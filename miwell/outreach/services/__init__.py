@@ -1,0 +1,2 @@
+"""Outreach services: the outbox (queue, claim, send), the scans the job queue runs, and the
+settings people and admins keep."""
