@@ -133,6 +133,8 @@ def psychiatrist_home() -> rx.Component:
                         on_click=DashboardState.toggle_missed,
                         variant=rx.cond(DashboardState.missed_only, "solid", "soft"),
                         color_scheme="orange",
+                        # Orange 9 under white text is under 3:1; the high-contrast solid is not.
+                        high_contrast=DashboardState.missed_only,
                         size="2",
                         aria_pressed=rx.cond(DashboardState.missed_only, "true", "false"),
                         id="missed-filter",

@@ -103,3 +103,30 @@ def test_a_background_tab_shows_a_desktop_notification_for_a_new_urgent_alert_wi
     notes = doctor.evaluate("window.__notes")
     assert len(notes) == 1 and notes[0]["title"] == "MiWell: urgent alert"
     assert "Dana" not in notes[0]["body"] and "kill" not in notes[0]["body"]
+
+
+def test_patients_who_missed_three_days_are_counted_and_filtered_on_the_dashboard(new_page, live_app):
+    patient = new_page()
+    email = unique_email("missed")
+    register_patient(patient, email, name="Milo Missed")
+    expect(patient).to_have_url(at("/patient"))
+    engine = make_engine(live_app.database_url)
+    with session_scope(engine) as s:
+        user = s.exec(select(User).where(User.email == email)).one()
+        wellbeing.save_today(s, as_current(user), 4, "", 0, now=utcnow() - timedelta(days=5))
+    engine.dispose()
+    doctor = new_page()
+    log_in(doctor, sql(live_app, "SELECT d.email FROM users d JOIN patient_profiles p ON p.psychiatrist_id = d.id JOIN users u ON u.id = p.user_id WHERE u.email = :e", e=email))
+    expect(doctor).to_have_url(at("/psychiatrist"))
+    wait_connected(doctor)
+    rows = doctor.locator("#patients-table .patient-row")
+    milo = rows.filter(has_text="Milo Missed")
+    expect(milo.locator(".missed-days")).to_have_text("Missed 4 days")
+    expect(doctor.locator("#missed-filter")).to_contain_text(re.compile(r"\d+ missed 3\+ days"))
+    doctor.locator("#missed-filter").click()
+    expect(doctor.locator("#missed-filter")).to_have_attribute("aria-pressed", "true")
+    expect(milo).to_be_visible()
+    # Everyone still shown missed three days or more.
+    for text in rows.locator(".missed-days").all_inner_texts():
+        assert int(re.search(r"\d+", text).group(0)) >= 3  # type: ignore[union-attr]
+    assert rows.count() == rows.locator(".missed-days").count()
