@@ -17,6 +17,7 @@ import socket
 import threading
 
 from huey import RedisHuey, SqliteHuey, crontab
+from sqlalchemy.exc import IntegrityError
 
 from miwell.db import session_scope
 from miwell.outreach.services import outbox, scans
@@ -42,8 +43,14 @@ WORKER = f"{socket.gethostname()}:{os.getpid()}"
 def run_once() -> tuple[scans.ScanReport, outbox.SendReport]:
     """One pass: queue what is due, then send it. Also what the tests and ``tick`` call."""
     mailer = configured_mailer()
-    with session_scope() as session:
-        found = scans.run_scans(session)
+    try:
+        with session_scope() as session:
+            found = scans.run_scans(session)
+    except IntegrityError:
+        # Another worker queued the same messages a moment earlier (the keys are unique): its
+        # rows stand, this pass's are rolled back, and sending below goes on.
+        log.info("outreach: another worker's scan got there first")
+        found = scans.ScanReport()
     sent = outbox.send_due(None, mailer, f"{WORKER}:{threading.get_ident()}")
     if any(vars(found).values()) or any(vars(sent).values()):
         log.info("outreach: %s; %s", found, sent)

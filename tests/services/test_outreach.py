@@ -362,3 +362,21 @@ def test_finding_reminder_recipients_is_two_statements_whatever_the_number(engin
     assert reminders == 31
     selects = [q for q in statements if q.lstrip().upper().startswith("SELECT")]
     assert len(selects) == 2, selects
+
+
+def test_the_alert_scan_costs_the_same_statements_for_one_alert_or_many(engine):
+    from tests.services.scheduling_helpers import count_statements
+
+    def scan_statements(n: int) -> int:
+        with session_scope(engine) as s:
+            make_user(s, "admin")
+            for _ in range(n):
+                t = team(s)
+                wellbeing.save_today(s, t.patient, 2, URGENT_NOTE, 0, now=EVENING)
+        with session_scope(engine) as s, count_statements(engine) as statements:
+            emailed, escalated = scans.queue_alert_emails(s, EVENING + timedelta(minutes=31))
+            s.flush()
+        assert emailed == escalated and emailed >= n
+        return len([q for q in statements if q.lstrip().upper().startswith("SELECT")])
+
+    assert scan_statements(1) == scan_statements(6)

@@ -52,13 +52,15 @@ def enqueue(
     appointment_id: int | None = None,
     attachment_name: str = "",
     attachment: str = "",
+    check: bool = True,
 ) -> bool:
     """Queue one message unless one with this key exists. True when it was queued now.
 
     A second consumer queuing the same key at the same moment hits the unique index and its
-    transaction rolls back; its next scan finds the message there and moves on.
+    transaction rolls back; its next scan finds the message there and moves on. ``check=False``
+    is for a caller that has looked the keys up already (``Batch``).
     """
-    if session.exec(select(OutboxMessage.id).where(OutboxMessage.key == key)).first() is not None:
+    if check and session.exec(select(OutboxMessage.id).where(OutboxMessage.key == key)).first() is not None:
         return False
     now = now or utcnow()
     session.add(
@@ -79,6 +81,28 @@ def enqueue(
     )
     session.flush()
     return True
+
+
+class Batch:
+    """Messages of one scan, queued together: one look-up of their keys, not one per message."""
+
+    def __init__(self) -> None:
+        self.items: list[dict] = []
+
+    def add(self, **message) -> None:
+        self.items.append(message)
+
+    def queue(self, session: Session) -> int:
+        keys = {m["key"] for m in self.items}
+        existing = set(session.exec(select(OutboxMessage.key).where(OutboxMessage.key.in_(keys))).all()) if keys else set()  # type: ignore[attr-defined]
+        queued = 0
+        for message in self.items:
+            if message["key"] in existing:
+                continue
+            existing.add(message["key"])
+            queued += enqueue(session, check=False, **message)
+        self.items = []
+        return queued
 
 
 def preference_of(session: Session, user_id: int | None) -> MessagePreference:

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from miwell.accounts.models import PatientProfile, User
 from miwell.outreach.core import messages, schedule
 from miwell.outreach.models import MessagePreference, OutboxMessage, SafetyContact
-from miwell.outreach.services.outbox import enqueue
+from miwell.outreach.services.outbox import Batch
 from miwell.scheduling.core.reports import AppointmentRecord, appointments_ics
 from miwell.scheduling.models import Appointment, Clinic, ClinicPatient, Doctor, Organisation
 from miwell.settings import get_settings
@@ -65,11 +65,11 @@ def queue_alert_emails(session: Session, now: datetime | None = None) -> tuple[i
     ).all()
     to_escalate = []
     emailed = 0
+    batch = Batch()
     for alert, doctor_id, doctor_email, doctor_name in rows:
         email, escalate = schedule.alert_steps_due(alert.created_at, alert.emailed_at, alert.escalated_at, now, email_after, escalate_after)
         if email and doctor_email:
-            enqueue(
-                session,
+            batch.add(
                 key=f"alert:{alert.id}:psychiatrist",
                 kind="alert",
                 recipient=doctor_email,
@@ -83,13 +83,13 @@ def queue_alert_emails(session: Session, now: datetime | None = None) -> tuple[i
             emailed += 1
         if escalate:
             to_escalate.append((alert, doctor_name or "their psychiatrist"))
-    if to_escalate:
-        _escalate(session, to_escalate, now, max(1, int(escalate_after.total_seconds() // 60)))
+    escalated = _escalate(batch, session, to_escalate, now, max(1, int(escalate_after.total_seconds() // 60))) if to_escalate else 0
+    batch.queue(session)
     session.flush()
-    return emailed, len(to_escalate)
+    return emailed, escalated
 
 
-def _escalate(session: Session, alerts: list[tuple[RiskAlert, str]], now: datetime, minutes: int) -> None:
+def _escalate(batch: Batch, session: Session, alerts: list[tuple[RiskAlert, str]], now: datetime, minutes: int) -> int:
     settings = get_settings()
     patient_ids = {alert.patient_id for alert, _ in alerts}
     # The safety contacts of every organisation that holds a linked record of these patients.
@@ -102,11 +102,14 @@ def _escalate(session: Session, alerts: list[tuple[RiskAlert, str]], now: dateti
     ).all():
         contacts[patient_id].append((email, organisation))
     admins = [(email, "") for email in session.exec(select(User.email).where(User.role == "admin").order_by(User.id)).all()]
+    escalated = 0
     for alert, doctor_name in alerts:
         recipients = contacts.get(alert.patient_id) or admins
+        if not recipients:
+            # Nobody to tell (no contacts, no admin account): leave it due, so it goes as soon as someone exists.
+            continue
         for email, organisation in dict.fromkeys(recipients):
-            enqueue(
-                session,
+            batch.add(
                 key=f"alert:{alert.id}:escalation:{email}",
                 kind="escalation",
                 recipient=email,
@@ -116,6 +119,8 @@ def _escalate(session: Session, alerts: list[tuple[RiskAlert, str]], now: dateti
             )
         alert.escalated_at = now
         session.add(alert)
+        escalated += 1
+    return escalated
 
 
 # --- daily reminders and nudges -----------------------------------------------------------------
@@ -205,10 +210,9 @@ def queue_digests(session: Session, now: datetime | None = None) -> int:
         .join(missing, missing.c.psychiatrist_id == User.id)
         .where(User.role == "psychiatrist", missing.c.missing > 0)
     ).all()
-    queued = 0
+    batch = Batch()
     for user_id, email, count in rows:
-        queued += enqueue(
-            session,
+        batch.add(
             key=f"digest:{user_id}:{day.isoformat()}",
             kind="digest",
             recipient=email,
@@ -216,7 +220,7 @@ def queue_digests(session: Session, now: datetime | None = None) -> int:
             now=now,
             user_id=user_id,
         )
-    return queued
+    return batch.queue(session)
 
 
 # --- appointment reminders ----------------------------------------------------------------------
@@ -243,7 +247,7 @@ def queue_appointment_reminders(session: Session, now: datetime | None = None) -
             Appointment.status.not_in(tuple(schedule.FINAL_APPOINTMENT_STATUSES)),  # type: ignore[attr-defined]
         )
     ).all()
-    queued = 0
+    batch = Batch()
     for appointment, clinic, patient_name, clinic_email, user_id, account_email, doctor_name in rows:
         recipient = account_email or clinic_email
         if not recipient:
@@ -265,8 +269,7 @@ def queue_appointment_reminders(session: Session, now: datetime | None = None) -
                 clinic_address=clinic.address,
                 clinic_tz=clinic.timezone,
             )
-            queued += enqueue(
-                session,
+            batch.add(
                 key=schedule.appointment_key(appointment.id, appointment.starts_at, hours),
                 kind="appointment",
                 recipient=recipient,
@@ -277,7 +280,7 @@ def queue_appointment_reminders(session: Session, now: datetime | None = None) -
                 attachment_name="appointment.ics",
                 attachment=appointments_ics([record], calendar_name="MiWell appointment", audience="patient", now=now).decode("utf-8"),
             )
-    return queued
+    return batch.queue(session)
 
 
 def run_scans(session: Session, now: datetime | None = None) -> ScanReport:
