@@ -38,8 +38,6 @@ def raise_alert(session: Session, entry: MoodEntry, assessment: RiskAssessment, 
     """Record an alert for ``entry`` and flag its patient. The caller has decided it is due."""
     if assessment.level == "none":
         raise ValueError("An entry without risk raises no alert.")
-    profile = session.get(PatientProfile, entry.patient_id)
-    assert profile is not None
     alert = RiskAlert(
         patient_id=entry.patient_id,
         entry_id=entry.id,
@@ -50,6 +48,13 @@ def raise_alert(session: Session, entry: MoodEntry, assessment: RiskAssessment, 
         reasons="\n".join(assessment.reasons),
         created_at=now or utcnow(),
     )
+    return _record(session, alert)
+
+
+def _record(session: Session, alert: RiskAlert) -> RiskAlert:
+    """Store a new alert, flag its patient as needing assistance, and tell their psychiatrist's pages."""
+    profile = session.get(PatientProfile, alert.patient_id)
+    assert profile is not None
     profile.requires_assistance = True
     session.add(alert)
     session.add(profile)
@@ -64,8 +69,7 @@ def raise_questionnaire_alert(
     """Record an alert for a completed questionnaire and flag its patient."""
     if level not in ("watch", "urgent") or not reasons:
         raise ValueError("A questionnaire alert needs a level and its reasons.")
-    profile = session.get(PatientProfile, response.patient_id)
-    assert profile is not None and response.id is not None
+    assert response.id is not None
     alert = RiskAlert(
         patient_id=response.patient_id,
         day=response.completed_on or (now or utcnow()).date(),
@@ -77,12 +81,7 @@ def raise_questionnaire_alert(
         questionnaire_id=response.id,
         created_at=now or utcnow(),
     )
-    profile.requires_assistance = True
-    session.add(alert)
-    session.add(profile)
-    session.flush()
-    push.publish_after_commit(session, push.psychiatrist_topic(profile.psychiatrist_id))
-    return alert
+    return _record(session, alert)
 
 
 @dataclass(frozen=True)
