@@ -21,7 +21,7 @@ PORT="${MIWELL_FRONTEND_PORT:-3000}"
 
 # The job queue's consumer runs beside the app: unseen urgent alerts, reminders and the outbox.
 # It stops with this script. A bad MIWELL_SMTP_URL stops everything here, with the reason.
-python -c "from miwell.outreach.services.mailer import configured_mailer; configured_mailer()"
+python -m miwell.outreach.cli
 export MIWELL_PUBLIC_URL="${MIWELL_PUBLIC_URL:-http://localhost:$PORT}"
 say "Starting the job queue consumer (log: instance/queue.log)"
 huey_consumer miwell.outreach.tasks.huey --workers 2 >> instance/queue.log 2>&1 &

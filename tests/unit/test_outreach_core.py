@@ -161,3 +161,22 @@ def test_no_email_carries_health_data():
         text = (mail.subject + " " + mail.body).lower()
         assert base in text
         assert not [w for w in HEALTH_WORDS if w in text], text
+
+
+def test_start_up_stops_with_the_reason_when_the_smtp_url_is_wrong(monkeypatch, capsys):
+    from miwell.outreach import cli
+    from miwell.settings import get_settings
+
+    monkeypatch.setenv("MIWELL_SMTP_URL", "smtps://mail.example.org:99999")
+    get_settings.cache_clear()
+    try:
+        assert cli.main([]) == 1
+        assert "MiWell cannot start: MIWELL_SMTP_URL is not a valid URL" in capsys.readouterr().err
+        monkeypatch.setenv("MIWELL_SMTP_URL", "smtp://ann:secret@mail.example.org")
+        get_settings.cache_clear()
+        assert cli.main([]) == 0
+        out = capsys.readouterr().out
+        assert "mail.example.org:587 (starttls)" in out and "secret" not in out
+    finally:
+        monkeypatch.delenv("MIWELL_SMTP_URL")
+        get_settings.cache_clear()
