@@ -24,7 +24,7 @@ from miwell.wellbeing.models import RiskAlert
 from miwell.accounts.services.base import PermissionDenied
 from tests.factories import as_current, make_user
 from tests.services.outreach_helpers import mailer_for, smtp_server
-from tests.services.scheduling_helpers import accept_links, at, make_org
+from tests.services.scheduling_helpers import at, make_org
 from tests.services.wellbeing_helpers import team
 
 UTC = timezone.utc

@@ -22,7 +22,6 @@ from miwell.wellbeing.core import report as report_core
 from miwell.wellbeing.models import MoodEntry, QuestionnaireResponse, RiskAlert
 from miwell.wellbeing.services import questionnaires, reports, support
 from miwell.wellbeing.services.access import PermissionDenied, WellbeingError
-from tests.factories import as_current, make_user
 from tests.services.scheduling_helpers import make_org
 from tests.services.wellbeing_helpers import team
 
