@@ -109,7 +109,7 @@ def test_sign_in_and_save_at_once_is_kept_and_database_writes_restart_nothing(br
         assert _processes_of(process.pid) == before, "a process of the app was restarted"
         assert not re.search(r"Killing worker|Reloading|reloading", log_path.read_text())
         # The job queue's consumer runs beside the app, from the same one command.
-        group = subprocess.run(["ps", "-o", "args=", "-g", str(os.getpgid(process.pid))], capture_output=True, text=True).stdout
+        group = subprocess.run(["ps", "-ww", "-o", "args=", "-g", str(os.getpgid(process.pid))], capture_output=True, text=True).stdout
         assert "huey_consumer miwell.outreach.tasks.huey" in group
         assert "consumer started" in (db.parent / "queue.log").read_text().lower()
     finally:
