@@ -22,7 +22,7 @@ from miwell.scheduling.models import (
     ClinicPatient,
     Doctor,
 )
-from miwell.scheduling.services import links
+from miwell.scheduling.services.links import ask as ask_link, open_request_of
 from miwell.scheduling.services.common import (
     _display_phone,
     _flush_unique,
@@ -60,7 +60,7 @@ def _doctor_query():
     return (
         select(Doctor, User.email, User.full_name, AccountLinkRequest.email, AccountLinkRequest.status)
         .outerjoin(User, User.id == Doctor.user_id)
-        .outerjoin(AccountLinkRequest, links.open_request_of(AccountLinkRequest.doctor_id, Doctor.id))
+        .outerjoin(AccountLinkRequest, open_request_of(AccountLinkRequest.doctor_id, Doctor.id))
     )
 
 
@@ -126,7 +126,7 @@ def create_doctor(
     doctor = Doctor(organisation_id=organisation_id, full_name="", colour=PALETTE[0])
     _doctor_fields(session, organisation_id, doctor, full_name, speciality, colour)
     _flush_unique(session, doctor, "That psychiatrist account was just linked to another doctor.")
-    links.ask(session, actor, organisation_id, doctor, psychiatrist_email)
+    ask_link(session, actor, organisation_id, doctor, psychiatrist_email)
     _touch_calendar(session, organisation_id)  # the calendar's doctor filter lists them
     return doctor
 
@@ -145,7 +145,7 @@ def update_doctor(
     doctor = _owned(session, Doctor, doctor_id, organisation_id)
     _doctor_fields(session, organisation_id, doctor, full_name, speciality, colour)
     _flush_unique(session, doctor, "That psychiatrist account was just linked to another doctor.")
-    links.ask(session, actor, organisation_id, doctor, psychiatrist_email)
+    ask_link(session, actor, organisation_id, doctor, psychiatrist_email)
     _touch_calendar(session, organisation_id)  # name and colour show on every booking
     return doctor
 
@@ -206,7 +206,7 @@ def list_patients(session: Session, actor: CurrentUser, search: str = "") -> lis
     rows = session.exec(
         select(ClinicPatient, User.email, AccountLinkRequest.email, AccountLinkRequest.status)
         .outerjoin(User, User.id == ClinicPatient.user_id)
-        .outerjoin(AccountLinkRequest, links.open_request_of(AccountLinkRequest.clinic_patient_id, ClinicPatient.id))
+        .outerjoin(AccountLinkRequest, open_request_of(AccountLinkRequest.clinic_patient_id, ClinicPatient.id))
         .where(ClinicPatient.organisation_id == organisation_id)
         .where(_matches(search, ClinicPatient.full_name, ClinicPatient.email, ClinicPatient.phone))
         .order_by(ClinicPatient.full_name, ClinicPatient.id)
@@ -243,7 +243,7 @@ def create_patient(
     patient = ClinicPatient(organisation_id=organisation_id, full_name="")
     _patient_fields(session, organisation_id, patient, full_name, phone, email, date_of_birth)
     _flush_unique(session, patient, "That patient account was just linked to another patient record.")
-    links.ask(session, actor, organisation_id, patient, account_email)
+    ask_link(session, actor, organisation_id, patient, account_email)
     return patient
 
 
@@ -262,7 +262,7 @@ def update_patient(
     patient = _owned(session, ClinicPatient, patient_id, organisation_id)
     _patient_fields(session, organisation_id, patient, full_name, phone, email, date_of_birth)
     _flush_unique(session, patient, "That patient account was just linked to another patient record.")
-    links.ask(session, actor, organisation_id, patient, account_email)
+    ask_link(session, actor, organisation_id, patient, account_email)
     _touch_calendar(session, organisation_id)  # bookings are titled with the patient's name
     return patient
 
