@@ -102,6 +102,30 @@ def patient_id_in(path: str) -> int:
     return _int(path[len(PATIENT_PAGE_PREFIX) :].strip("/"), 0)
 
 
+# --- replying and marking reviewed: the same on the patient page and the review feed ------------
+
+REPLY_SAVED = "Reply saved. The patient sees it beside their entry."
+
+
+def _save_reply(user: CurrentUser, form: dict[str, Any]) -> str:
+    """Saves the reply in ``form``; returns what went wrong, or "" when it was saved."""
+    try:
+        with session_scope() as s:
+            service.save_reply(s, user, _int(form.get("entry_id")), form.get("body", ""))
+    except (AccountError, ValueError) as exc:
+        return str(exc)
+    return ""
+
+
+def _mark_reviewed(user: CurrentUser, entry_id: object) -> str:
+    try:
+        with session_scope() as s:
+            service.mark_reviewed(s, user, _int(entry_id))
+    except (AccountError, ValueError) as exc:
+        return str(exc)
+    return ""
+
+
 class PatientPageState(AuthState):
     """One of the psychiatrist's patients. Emptied before anything else is loaded."""
 
@@ -241,24 +265,20 @@ class PatientPageState(AuthState):
         user = self._require(PSYCHIATRIST)
         if user is None:
             return self._turn_away(self._current_user())
-        try:
-            with session_scope() as s:
-                service.save_reply(s, user, _int(form.get("entry_id")), form.get("body", ""))
-        except (AccountError, ValueError) as exc:
-            return rx.toast.error(str(exc))
+        error = _save_reply(user, form)
+        if error:
+            return rx.toast.error(error)
         self._reload_or_refuse(user)
-        return rx.toast.success("Reply saved. The patient sees it beside their entry.")
+        return rx.toast.success(REPLY_SAVED)
 
     @rx.event
     def mark_reviewed(self, entry_id: int):
         user = self._require(PSYCHIATRIST)
         if user is None:
             return self._turn_away(self._current_user())
-        try:
-            with session_scope() as s:
-                service.mark_reviewed(s, user, _int(entry_id))
-        except (AccountError, ValueError) as exc:
-            return rx.toast.error(str(exc))
+        error = _mark_reviewed(user, entry_id)
+        if error:
+            return rx.toast.error(error)
         self._reload_or_refuse(user)
 
     @rx.event
@@ -341,22 +361,18 @@ class ReviewState(AuthState):
         user = self._require(PSYCHIATRIST)
         if user is None:
             return self._turn_away(self._current_user())
-        try:
-            with session_scope() as s:
-                service.save_reply(s, user, _int(form.get("entry_id")), form.get("body", ""))
-        except (AccountError, ValueError) as exc:
-            return rx.toast.error(str(exc))
+        error = _save_reply(user, form)
+        if error:
+            return rx.toast.error(error)
         self._refresh(user)
-        return rx.toast.success("Reply saved. The patient sees it beside their entry.")
+        return rx.toast.success(REPLY_SAVED)
 
     @rx.event
     def mark_reviewed(self, entry_id: int):
         user = self._require(PSYCHIATRIST)
         if user is None:
             return self._turn_away(self._current_user())
-        try:
-            with session_scope() as s:
-                service.mark_reviewed(s, user, _int(entry_id))
-        except (AccountError, ValueError) as exc:
-            return rx.toast.error(str(exc))
+        error = _mark_reviewed(user, entry_id)
+        if error:
+            return rx.toast.error(error)
         self._refresh(user)
