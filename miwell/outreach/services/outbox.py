@@ -12,7 +12,7 @@ from __future__ import annotations
 import smtplib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Callable, Protocol
 
 from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
@@ -84,23 +84,27 @@ def enqueue(
 
 
 class Batch:
-    """Messages of one scan, queued together: one look-up of their keys, not one per message."""
+    """Messages of one scan, queued together: one look-up of their keys, not one per message.
+    ``add_built`` defers building a message (an .ics, say) until its key is known to be new."""
 
     def __init__(self) -> None:
-        self.items: list[dict] = []
+        self.items: list[tuple[str, Callable[[], dict]]] = []
 
     def add(self, **message) -> None:
-        self.items.append(message)
+        self.items.append((message["key"], lambda: message))
+
+    def add_built(self, key: str, build: Callable[[], dict]) -> None:
+        self.items.append((key, build))
 
     def queue(self, session: Session) -> int:
-        keys = {m["key"] for m in self.items}
+        keys = {key for key, _ in self.items}
         existing = set(session.exec(select(OutboxMessage.key).where(OutboxMessage.key.in_(keys))).all()) if keys else set()  # type: ignore[attr-defined]
         queued = 0
-        for message in self.items:
-            if message["key"] in existing:
+        for key, build in self.items:
+            if key in existing:
                 continue
-            existing.add(message["key"])
-            queued += enqueue(session, check=False, **message)
+            existing.add(key)
+            queued += enqueue(session, check=False, **{"key": key, **build()})
         self.items = []
         return queued
 

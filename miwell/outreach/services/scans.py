@@ -5,6 +5,7 @@ reminders. Each queues messages in the outbox (idempotently) and records what it
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -254,33 +255,42 @@ def queue_appointment_reminders(session: Session, now: datetime | None = None) -
             continue
         here = schedule.local(now, clinic.timezone).replace(tzinfo=None)
         for hours in schedule.appointment_reminders_due(appointment.starts_at, appointment.status, here):
-            record = AppointmentRecord(
-                id=appointment.id,
-                start=appointment.starts_at,
-                end=appointment.ends_at,
-                status=appointment.status,
-                doctor_id=appointment.doctor_id,
-                doctor_name=doctor_name,
-                doctor_colour="",
-                patient_id=appointment.patient_id,
-                patient_name=patient_name,
-                clinic_id=clinic.id,
-                clinic_name=clinic.name,
-                clinic_address=clinic.address,
-                clinic_tz=clinic.timezone,
-            )
-            batch.add(
-                key=schedule.appointment_key(appointment.id, appointment.starts_at, hours),
-                kind="appointment",
-                recipient=recipient,
-                mail=messages.appointment_email(settings.public_url, messages.first_name(patient_name), appointment.starts_at, clinic.name, hours),
-                now=now,
-                user_id=user_id,
-                appointment_id=appointment.id,
-                attachment_name="appointment.ics",
-                attachment=appointments_ics([record], calendar_name="MiWell appointment", audience="patient", now=now).decode("utf-8"),
+            # The .ics is built only for a reminder not queued yet: this runs every minute.
+            batch.add_built(
+                schedule.appointment_key(appointment.id, appointment.starts_at, hours),
+                partial(_appointment_message, settings.public_url, appointment, clinic, patient_name, doctor_name, recipient, user_id, hours, now),
             )
     return batch.queue(session)
+
+
+def _appointment_message(
+    base_url: str, appointment: Appointment, clinic: Clinic, patient_name: str, doctor_name: str, recipient: str, user_id, hours: int, now: datetime
+) -> dict:
+    record = AppointmentRecord(
+        id=appointment.id,  # type: ignore[arg-type]
+        start=appointment.starts_at,
+        end=appointment.ends_at,
+        status=appointment.status,
+        doctor_id=appointment.doctor_id,
+        doctor_name=doctor_name,
+        doctor_colour="",
+        patient_id=appointment.patient_id,
+        patient_name=patient_name,
+        clinic_id=clinic.id,  # type: ignore[arg-type]
+        clinic_name=clinic.name,
+        clinic_address=clinic.address,
+        clinic_tz=clinic.timezone,
+    )
+    return dict(
+        kind="appointment",
+        recipient=recipient,
+        mail=messages.appointment_email(base_url, messages.first_name(patient_name), appointment.starts_at, clinic.name, hours),
+        now=now,
+        user_id=user_id,
+        appointment_id=appointment.id,
+        attachment_name="appointment.ics",
+        attachment=appointments_ics([record], calendar_name="MiWell appointment", audience="patient", now=now).decode("utf-8"),
+    )
 
 
 def run_scans(session: Session, now: datetime | None = None) -> ScanReport:
