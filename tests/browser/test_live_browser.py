@@ -16,6 +16,7 @@ import pytest
 import redis
 from playwright.sync_api import expect
 
+from tests.conftest import unavailable
 from tests.browser.conftest import _redis_for_app, wait_connected
 from tests.browser.helpers import log_in, log_in_as, open_calendar, sql
 
@@ -47,7 +48,7 @@ def _apart(first, second, client: redis.Redis) -> None:
 def workers(live_app):
     url = _redis_for_app()
     if url is None:
-        pytest.skip("the live tests need the app's state in Redis (two workers)")
+        unavailable("Redis for the app's state (the live tests need two workers)", "the browser app runs without it")
     client = redis.Redis.from_url(url)
     yield client
     client.close()
