@@ -319,8 +319,10 @@ def urgent_options(session: Session, actor: CurrentUser, patient_id: object, now
     found: list[UrgentSlot] = []
     for doctor in doctors:
         assert doctor.id is not None
+        # An urgent appointment is not held back by the agenda's minimum notice (nor its horizon):
+        # the psychiatrist books it by hand, and the appointment records that it was outside them.
         offered = appointments.free_slots_in_organisation(
-            session, doctor.organisation_id, first_day, last_day, doctor.id, now
+            session, doctor.organisation_id, first_day, last_day, doctor.id, now, honour_limits=False
         ).get(doctor.id, [])
         found += [
             UrgentSlot(doctor.organisation_id, doctor.id, doctor.full_name, s.clinic, s.start, s.end) for s in offered[:URGENT_SLOTS]
@@ -388,6 +390,7 @@ def book_urgent(
     appointment = appointments.book_in_organisation(
         session, doctor.organisation_id, actor, doctor.id, start.replace(tzinfo=None), record.id,  # type: ignore[arg-type]
         now=now, note="Urgent: booked by the psychiatrist from a risk alert" if alert else "Urgent: booked by the psychiatrist",
+        outside_limits=True,
     )  # fmt: skip
     if alert is not None:
         alert.appointment_id, alert.booked_at, alert.booked_by = appointment.id, now, actor.id

@@ -19,7 +19,7 @@ from datetime import date, datetime, time
 from typing import Optional
 
 from pydantic import NaiveDatetime
-from sqlalchemy import CheckConstraint, Column, ForeignKey, ForeignKeyConstraint, Index, Integer, UniqueConstraint, text
+from sqlalchemy import DDL, CheckConstraint, Column, ForeignKey, ForeignKeyConstraint, Index, Integer, UniqueConstraint, event, false, text
 from sqlmodel import Field, SQLModel
 
 from miwell.scheduling.core.status import STATUSES
@@ -154,6 +154,11 @@ class Agenda(SQLModel, table=True):
         CheckConstraint("end_time > start_time", name="ck_agendas_times"),
         CheckConstraint("slot_minutes > 0", name="ck_agendas_slot_minutes"),
         CheckConstraint("weekdays BETWEEN 1 AND 127", name="ck_agendas_weekdays"),
+        # The same bounds as core.availability.validate_rule, so a bug past the service cannot
+        # store an agenda the core would refuse to read.
+        CheckConstraint("buffer_minutes BETWEEN 0 AND 1440", name="ck_agendas_buffer"),
+        CheckConstraint("min_notice_minutes BETWEEN 0 AND 527040", name="ck_agendas_notice"),
+        CheckConstraint("horizon_days BETWEEN 0 AND 3660", name="ck_agendas_horizon"),
         _org_fk("doctor_id", "doctors", "fk_agendas_doctor", ondelete="CASCADE"),
         _org_fk("clinic_id", "clinics", "fk_agendas_clinic"),
     )
@@ -170,6 +175,10 @@ class Agenda(SQLModel, table=True):
     end_time: time
     slot_minutes: int
     weekdays: int
+    # Breathing room around every booking, minimum notice and booking horizon: 0 means none.
+    buffer_minutes: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    min_notice_minutes: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    horizon_days: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -210,7 +219,28 @@ class Appointment(SQLModel, table=True):
     status: str = Field(default="scheduled", max_length=20)
     # The desk's working note ("first visit, bring the referral letter"); never shown to the patient.
     note: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
+    # Booked by staff inside the agenda's minimum notice or beyond its horizon, on purpose.
+    outside_limits: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# The second guard on PostgreSQL: one doctor's appointments that hold their time can never overlap,
+# even if some code path skipped the free-slot check. SQLite keeps the partial unique index alone.
+APPOINTMENT_OVERLAP_GUARD = (
+    "ALTER TABLE appointments ADD CONSTRAINT ex_appointments_doctor_overlap "
+    "EXCLUDE USING gist (doctor_id WITH =, tsrange(starts_at, ends_at) WITH &&) "
+    "WHERE (status <> 'cancelled')"
+)
+event.listen(
+    Appointment.__table__,  # type: ignore[attr-defined]
+    "after_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS btree_gist").execute_if(dialect="postgresql"),
+)
+event.listen(
+    Appointment.__table__,  # type: ignore[attr-defined]
+    "after_create",
+    DDL(APPOINTMENT_OVERLAP_GUARD).execute_if(dialect="postgresql"),
+)
 
 
 class AppointmentStatusChange(SQLModel, table=True):

@@ -39,6 +39,9 @@ _MONTH_NAMES = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 _ONE_DAY = timedelta(days=1)
+_MOST_BUFFER_MINUTES = 24 * 60
+_MOST_NOTICE_MINUTES = 366 * 24 * 60
+_MOST_HORIZON_DAYS = 10 * 366
 _ONE_MICROSECOND = timedelta(microseconds=1)
 
 
@@ -60,6 +63,12 @@ class AgendaRule:
     end_time: time
     slot_minutes: int
     weekdays: frozenset[int] = ALL_WEEKDAYS
+    # Breathing room kept free on both sides of every booking of the doctor, in minutes.
+    buffer_minutes: int = 0
+    # No slot starting sooner than this after ``now`` is offered (only when ``now`` is given).
+    min_notice_minutes: int = 0
+    # No slot starting this many days or more after ``now`` is offered; 0 means no horizon.
+    horizon_days: int = 0
 
     def __post_init__(self) -> None:
         # Callers naturally pass lists or sets; a frozenset keeps the rule hashable
@@ -145,8 +154,8 @@ def _has_day_between(first: date, last: date, weekdays: frozenset[int]) -> bool:
 def validate_rule(rule: AgendaRule) -> None:
     """Raise :class:`ValueError` with a plain-language message if ``rule`` is unusable.
 
-    Checks, in order: the dates, the daily window, the slot length, the
-    weekdays, and finally that at least one chosen weekday actually occurs in
+    Checks, in order: the dates, the daily window, the slot length, the buffer,
+    notice and horizon (whole numbers, not negative), the weekdays, and finally that at least one chosen weekday actually occurs in
     the date range.  Returns ``None`` when the rule is valid.
     """
     _check_date(rule.start_date, "start date")
@@ -179,6 +188,18 @@ def validate_rule(rule: AgendaRule) -> None:
             f"{_format_time(rule.start_time)} to {_format_time(rule.end_time)} "
             f"({_format_minutes(timedelta(microseconds=window))})."
         )
+
+    for value, what, most in (
+        (rule.buffer_minutes, "buffer between sessions", _MOST_BUFFER_MINUTES),
+        (rule.min_notice_minutes, "minimum notice", _MOST_NOTICE_MINUTES),
+        (rule.horizon_days, "booking horizon", _MOST_HORIZON_DAYS),
+    ):
+        if not _is_whole_number(value) or value < 0:
+            raise ValueError(f"The {what} must be a whole number, 0 or more (got {value!r}).")
+        # A bound keeps the datetime arithmetic below far from overflow; beyond it no clinic means it.
+        if value > most:
+            unit = "days" if what == "booking horizon" else "minutes"
+            raise ValueError(f"The {what} can be at most {most} {unit} (got {value}).")
 
     if not rule.weekdays:
         raise ValueError("Choose at least one day of the week for the agenda.")
@@ -353,9 +374,14 @@ def _layout(
     first_day: date,
     last_day: date,
     not_before: datetime | None,
-) -> tuple[datetime, list[tuple[datetime, datetime]], list[tuple[_TemplateSlot, ...]]]:
-    """Everything the sweeps below need: the range's first midnight, the merged bookings, and for
-    every day of the range the slots it offers (none on days before ``not_before``'s).
+    now: datetime | None = None,
+) -> tuple[
+    datetime, list[tuple[datetime, datetime]], list[tuple[_TemplateSlot, ...]], tuple[timedelta, ...] | None
+]:
+    """Everything the sweeps below need: the range's first midnight, the merged bookings, for
+    every day of the range the slots it offers (none on days before ``not_before``'s, none
+    outside a rule's notice and horizon from ``now``), and each rule's buffer, or None when no
+    rule has one.
 
     Checks the arguments and the rules exactly as :func:`free_slots_range` documents.
     """
@@ -405,7 +431,80 @@ def _layout(
         if first_open < day_count and not_before > midnight:
             still_open = [slot for slot in per_day[first_open] if midnight + slot[0] >= not_before]
             per_day[first_open] = tuple(still_open)
-    return since, busy, per_day
+    if now is not None:
+        _keep_within_notice_and_horizon(per_day, since, rules, now)
+    buffers = None
+    if any(rule.buffer_minutes for rule in rules):
+        buffers = tuple(timedelta(minutes=rule.buffer_minutes) for rule in rules)
+    return since, busy, per_day, buffers
+
+
+def _keep_within_notice_and_horizon(
+    per_day: list[tuple[_TemplateSlot, ...]], since: datetime, rules: tuple[AgendaRule, ...], now: datetime
+) -> None:
+    """Leave out of ``per_day`` (in place) every slot that starts before ``now`` plus its rule's
+    minimum notice, or at or after ``now`` plus its rule's horizon.
+
+    Only the days that straddle one of those limits are looked at slot by slot: the others are
+    kept or dropped whole, so a long range costs a comparison per day.
+    """
+    if not isinstance(now, datetime):
+        raise TypeError(f"now must be a datetime.datetime, not {type(now).__name__}")
+    if not rules:
+        return
+    earliest = [now + timedelta(minutes=rule.min_notice_minutes) for rule in rules]
+    latest = [now + timedelta(days=rule.horizon_days) if rule.horizon_days else None for rule in rules]
+    all_open_from = max(earliest)
+    limits = [limit for limit in latest if limit is not None]
+    all_open_until = min(limits) if limits else datetime.max
+    none_open_from = max(limits) if len(limits) == len(rules) else datetime.max
+    for index, template in enumerate(per_day):
+        if not template:
+            continue
+        midnight = since + index * _ONE_DAY
+        if midnight >= none_open_from:
+            per_day[index] = ()
+        elif midnight < all_open_from or midnight + _ONE_DAY > all_open_until:
+            per_day[index] = tuple(
+                slot
+                for slot in template
+                if midnight + slot[0] >= earliest[slot[2]]
+                and (latest[slot[2]] is None or midnight + slot[0] < latest[slot[2]])  # type: ignore[operator]
+            )
+
+
+def _buffered_offers(
+    since: datetime,
+    busy: list[tuple[datetime, datetime]],
+    per_day: list[tuple[_TemplateSlot, ...]],
+    buffers: tuple[timedelta, ...],
+) -> list[tuple[datetime, datetime, int]]:
+    """The free slots when some rule keeps a buffer: a slot ``[s, e)`` is free only if no booking
+    overlaps ``[s - buffer, e + buffer)``, with the buffer of the rule it is credited to.
+
+    The sweep of :func:`free_slots_range`, but with each slot widened by its own rule's buffer;
+    as rules may have different buffers, the widened starts need not rise from slot to slot, so
+    the booking pointer may step back. Merged bookings have rising ends, so ``busy[at]`` is always
+    the first booking ending after the widened start, and the slot is free if that booking starts
+    at or after the widened end.
+    """
+    offers = []
+    at = 0
+    for index, template in enumerate(per_day):
+        if not template:
+            continue
+        midnight = since + index * _ONE_DAY
+        for start_offset, end_offset, position in template:
+            buffer = buffers[position]
+            low = midnight + start_offset - buffer
+            while busy[at][1] <= low:
+                at += 1
+            while at and busy[at - 1][1] > low:
+                at -= 1
+            if busy[at][0] < midnight + end_offset + buffer:
+                continue
+            offers.append((midnight + start_offset, midnight + end_offset, position))
+    return offers
 
 
 def _free_slot_offers(
@@ -414,6 +513,7 @@ def _free_slot_offers(
     first_day: date,
     last_day: date,
     not_before: datetime | None = None,
+    now: datetime | None = None,
 ) -> list[tuple[datetime, datetime, int]]:
     """The free slots of :func:`free_slots_range`, in the same order but in one list, each as
     ``(start, end, position)``: ``position`` is that in ``rules`` of the first rule that runs
@@ -424,7 +524,9 @@ def _free_slot_offers(
     shared because a per-slot branch or call would cost both of them; the tests check that the
     two agree.
     """
-    since, busy, per_day = _layout(rules, booked, first_day, last_day, not_before)
+    since, busy, per_day, buffers = _layout(rules, booked, first_day, last_day, not_before, now)
+    if buffers is not None:
+        return _buffered_offers(since, busy, per_day, buffers)
     offers = []
     at = 0
     busy_start, busy_end = busy[0]
@@ -450,6 +552,7 @@ def free_slots_range(
     first_day: date,
     last_day: date,
     not_before: datetime | None = None,
+    now: datetime | None = None,
 ) -> dict[date, list[Slot]]:
     """Return the free slots of every day from ``first_day`` to ``last_day`` inclusive.
 
@@ -463,8 +566,14 @@ def free_slots_range(
     :class:`ValueError` if a rule is invalid or ``last_day`` is before
     ``first_day``.
     """
-    since, busy, per_day = _layout(rules, booked, first_day, last_day, not_before)
+    since, busy, per_day, buffers = _layout(rules, booked, first_day, last_day, not_before, now)
     result: dict[date, list[Slot]] = {}
+    if buffers is not None:
+        for day_index in range(len(per_day)):
+            result[first_day + day_index * _ONE_DAY] = []
+        for start, end, _ in _buffered_offers(since, busy, per_day, buffers):
+            result[start.date()].append(Slot(start, end))
+        return result
     make_slot = tuple.__new__  # skips Slot's Python-level __new__; the values are the same
     # The first merged booking that may still overlap a slot: slots come in start order, so this
     # only ever moves forward. Its start and end are also kept as offsets from the day's midnight,
@@ -493,15 +602,24 @@ def free_slots(
     booked: Iterable[tuple[datetime, datetime]],
     day: date,
     not_before: datetime | None = None,
+    now: datetime | None = None,
 ) -> list[Slot]:
     """Return the free slots of ``day``, sorted by start (then end), without duplicates.
 
     Each rule that applies on ``day`` offers slots from its ``start_time``,
-    every ``slot_minutes``, as long as the slot ends by ``end_time``.  A slot is
-    free unless it overlaps one of the ``(start, end)`` intervals in ``booked``
-    (bookings on other days are ignored).  With ``not_before``, slots starting
-    before that moment are left out, e.g. to hide slots already in the past.
+    every ``slot_minutes``, as long as the slot ends by ``end_time``.  A slot
+    ``[s, e)`` is free unless one of the ``(start, end)`` intervals in ``booked``
+    overlaps ``[s - buffer, e + buffer)``, ``buffer`` being the
+    ``buffer_minutes`` of the rule offering it (bookings far from ``day`` are
+    ignored).  With ``not_before``, slots starting before that moment are left
+    out, e.g. to hide slots already in the past.  With ``now`` (naive clinic
+    local time, like everything here), only slots starting at or after ``now``
+    plus the rule's ``min_notice_minutes`` and, when its ``horizon_days`` is
+    not 0, before ``now`` plus that many days are offered.
+
+    A slot offered by two overlapping rules follows the first of them, in the
+    given order, whose window holds its start.
 
     Inputs are never modified.  Raises :class:`ValueError` if a rule is invalid.
     """
-    return free_slots_range(rules, booked, day, day, not_before)[day]
+    return free_slots_range(rules, booked, day, day, not_before, now)[day]

@@ -70,3 +70,27 @@ def rule_text(rule: AgendaRule) -> str:
         f"{dates}, {weekdays_text(rule.weekdays)}, {clock(rule.start_time)}–{clock(rule.end_time)}, "
         f"{rule.slot_minutes}-minute slots"
     )
+
+
+def duration_text(minutes: int) -> str:
+    """``45 min``, ``2 h``, ``1 h 30 min``, ``3 days``: the shortest exact reading."""
+    if minutes and minutes % (24 * 60) == 0:
+        days = minutes // (24 * 60)
+        return f"{days} day" + ("" if days == 1 else "s")
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h" + (f" {rest} min" if rest else "")
+
+
+def limits_text(buffer_minutes: int, min_notice_minutes: int, horizon_days: int) -> str:
+    """``10 min between sessions · booked 1 day ahead at least · up to 60 days ahead``; empty when
+    the agenda keeps none of them."""
+    parts = []
+    if buffer_minutes:
+        parts.append(f"{duration_text(buffer_minutes)} between sessions")
+    if min_notice_minutes:
+        parts.append(f"booked {duration_text(min_notice_minutes)} ahead at least")
+    if horizon_days:
+        parts.append(f"up to {horizon_days} day{'' if horizon_days == 1 else 's'} ahead")
+    return " · ".join(parts)

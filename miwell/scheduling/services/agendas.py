@@ -18,6 +18,7 @@ from miwell.scheduling.core.availability import (
 )
 from miwell.scheduling.core.formatting import (
     clock,
+    limits_text,
     rule_text,
     weekday_mask,
     weekdays_of,
@@ -42,7 +43,15 @@ from miwell.scheduling.services.errors import SchedulingError
 
 def rule_of(agenda: Agenda) -> AgendaRule:
     return AgendaRule(
-        agenda.start_date, agenda.end_date, agenda.start_time, agenda.end_time, agenda.slot_minutes, weekdays_of(agenda.weekdays)
+        agenda.start_date,
+        agenda.end_date,
+        agenda.start_time,
+        agenda.end_time,
+        agenda.slot_minutes,
+        weekdays_of(agenda.weekdays),
+        buffer_minutes=agenda.buffer_minutes,
+        min_notice_minutes=agenda.min_notice_minutes,
+        horizon_days=agenda.horizon_days,
     )
 
 
@@ -58,6 +67,10 @@ class AgendaRow:
     end_time: str
     slot_minutes: int
     weekdays: tuple[int, ...]
+    buffer_minutes: int = 0
+    min_notice_minutes: int = 0
+    horizon_days: int = 0
+    limits: str = ""  # "10 min between sessions · book 24 h ahead · up to 60 days ahead"
 
 
 def _agenda_row(agenda: Agenda, clinic_name: str) -> AgendaRow:
@@ -73,6 +86,10 @@ def _agenda_row(agenda: Agenda, clinic_name: str) -> AgendaRow:
         clock(agenda.end_time),
         agenda.slot_minutes,
         tuple(sorted(weekdays_of(agenda.weekdays))),
+        agenda.buffer_minutes,
+        agenda.min_notice_minutes,
+        agenda.horizon_days,
+        limits_text(agenda.buffer_minutes, agenda.min_notice_minutes, agenda.horizon_days),
     )
 
 
@@ -89,9 +106,27 @@ def list_agendas(session: Session, actor: CurrentUser, doctor_id: int) -> list[A
 
 
 def _checked_rule(
-    start_date: date, end_date: date, start_time: time, end_time: time, slot_minutes: int, weekdays: Iterable[int]
+    start_date: date,
+    end_date: date,
+    start_time: time,
+    end_time: time,
+    slot_minutes: int,
+    weekdays: Iterable[int],
+    buffer_minutes: int = 0,
+    min_notice_minutes: int = 0,
+    horizon_days: int = 0,
 ) -> AgendaRule:
-    rule = AgendaRule(start_date, end_date, start_time, end_time, slot_minutes, frozenset(weekdays))
+    rule = AgendaRule(
+        start_date,
+        end_date,
+        start_time,
+        end_time,
+        slot_minutes,
+        frozenset(weekdays),
+        buffer_minutes=buffer_minutes,
+        min_notice_minutes=min_notice_minutes,
+        horizon_days=horizon_days,
+    )
     try:
         validate_rule(rule)
     except ValueError as exc:
@@ -163,6 +198,8 @@ def _apply_rule(agenda: Agenda, clinic: Clinic, rule: AgendaRule) -> None:
     agenda.start_date, agenda.end_date = rule.start_date, rule.end_date
     agenda.start_time, agenda.end_time = rule.start_time, rule.end_time
     agenda.slot_minutes, agenda.weekdays = rule.slot_minutes, weekday_mask(rule.weekdays)
+    agenda.buffer_minutes, agenda.min_notice_minutes = rule.buffer_minutes, rule.min_notice_minutes
+    agenda.horizon_days = rule.horizon_days
 
 
 def create_agenda(
@@ -177,11 +214,16 @@ def create_agenda(
     end_time: time,
     slot_minutes: int,
     weekdays: Iterable[int],
+    buffer_minutes: int = 0,
+    min_notice_minutes: int = 0,
+    horizon_days: int = 0,
 ) -> Agenda:
     organisation_id = _staff_organisation(actor)
     doctor = _owned(session, Doctor, doctor_id, organisation_id)
     clinic = _owned(session, Clinic, clinic_id, organisation_id)
-    rule = _checked_rule(start_date, end_date, start_time, end_time, slot_minutes, weekdays)
+    rule = _checked_rule(
+        start_date, end_date, start_time, end_time, slot_minutes, weekdays, buffer_minutes, min_notice_minutes, horizon_days
+    )
     _refuse_conflicts(doctor, rule, _doctor_agendas(session, doctor_id))
     agenda = Agenda(organisation_id=organisation_id, doctor_id=doctor_id)
     _apply_rule(agenda, clinic, rule)
@@ -204,12 +246,17 @@ def update_agenda(
     slot_minutes: int,
     weekdays: Iterable[int],
     now: datetime | None = None,
+    buffer_minutes: int = 0,
+    min_notice_minutes: int = 0,
+    horizon_days: int = 0,
 ) -> Agenda:
     organisation_id = _staff_organisation(actor)
     agenda = _owned(session, Agenda, agenda_id, organisation_id)
     doctor = _owned(session, Doctor, agenda.doctor_id, organisation_id)
     clinic = _owned(session, Clinic, clinic_id, organisation_id)
-    rule = _checked_rule(start_date, end_date, start_time, end_time, slot_minutes, weekdays)
+    rule = _checked_rule(
+        start_date, end_date, start_time, end_time, slot_minutes, weekdays, buffer_minutes, min_notice_minutes, horizon_days
+    )
     all_agendas = _doctor_agendas(session, agenda.doctor_id)
     _refuse_conflicts(doctor, rule, [(a, c) for a, c in all_agendas if a.id != agenda_id])
     before = [_cover(a) for a, _ in all_agendas]

@@ -14,7 +14,8 @@ from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from miwell.accounts.services import CurrentUser
+from miwell.accounts.core.rules import Role
+from miwell.accounts.services import CurrentUser, PermissionDenied
 from miwell.scheduling.core.availability import (
     AgendaRule,
     _free_slot_offers,
@@ -23,6 +24,7 @@ from miwell.scheduling.core.availability import (
 from miwell.scheduling.core.formatting import (
     clock,
     day_text,
+    duration_text,
     short_date,
     span_text,
     weekdays_of,
@@ -200,8 +202,14 @@ def _offer(
     now: datetime,
     with_bookings: bool = True,
     hide_past: bool = True,
+    honour_limits: bool = True,
+    moving: int | None = None,
 ) -> list[OfferedSlot]:
-    """The doctor's free slots of ``day``, each with the agenda and clinic that offers it: two queries."""
+    """The doctor's free slots of ``day``, each with the agenda and clinic that offers it: two queries.
+    ``moving`` is an appointment being moved: its own time does not count as booked.
+
+    ``honour_limits`` False leaves out the agendas' minimum notice and horizon (a desk booking by
+    hand on purpose); buffers always count."""
     agendas = session.exec(
         select(Agenda, Clinic)
         .join(Clinic, Clinic.id == Agenda.clinic_id)
@@ -212,29 +220,44 @@ def _offer(
         return []
     booked: list[tuple[datetime, datetime]] = []
     if with_bookings:
-        start = datetime.combine(day, time.min)
+        # A booking on a neighbouring day still counts if it comes within an agenda's buffer.
+        reach = timedelta(minutes=max(agenda.buffer_minutes for agenda, _ in agendas))
+        start = datetime.combine(day, time.min) - reach
+        end = datetime.combine(day, time.min) + timedelta(days=1) + reach
         booked = list(
             session.exec(
                 select(Appointment.starts_at, Appointment.ends_at)
                 .where(Appointment.doctor_id == doctor_id, Appointment.status != "cancelled")
                 .where(Appointment.starts_at >= start - _LONGEST_APPOINTMENT)
-                .where(Appointment.starts_at < start + timedelta(days=1), Appointment.ends_at > start)
+                .where(Appointment.starts_at < end, Appointment.ends_at > start)
+                .where(Appointment.id != (moving or 0))
             ).all()
         )
-    offered = [
-        OfferedSlot(slot.start, slot.end, agenda.id, clinic.id, clinic.name)  # type: ignore[arg-type]
-        for agenda, clinic in agendas
-        for slot in free_slots(
-            [rule_of(agenda)], booked, day, not_before=local_now(now, clinic.timezone) if hide_past else None
-        )
-    ]
+    offered = []
+    for agenda, clinic in agendas:
+        clinic_now = local_now(now, clinic.timezone)
+        limits_now = clinic_now if hide_past and honour_limits else None
+        not_before = clinic_now if hide_past else None
+        offered += [
+            OfferedSlot(slot.start, slot.end, agenda.id, clinic.id, clinic.name)  # type: ignore[arg-type]
+            for slot in free_slots([rule_of(agenda)], booked, day, not_before=not_before, now=limits_now)
+        ]
     return sorted(offered, key=lambda s: (s.start, s.end))
 
 
-def day_slots(session: Session, actor: CurrentUser, doctor_id: int, day: date, now: datetime | None = None) -> list[OfferedSlot]:
+def day_slots(
+    session: Session,
+    actor: CurrentUser,
+    doctor_id: int,
+    day: date,
+    now: datetime | None = None,
+    outside_limits: bool = False,
+) -> list[OfferedSlot]:
+    """The doctor's free slots of ``day``; with ``outside_limits`` also those inside the agendas'
+    minimum notice or beyond their horizon, which only staff may book (see :func:`book`)."""
     organisation_id = _staff_organisation(actor)
     _owned(session, Doctor, doctor_id, organisation_id)
-    return _offer(session, organisation_id, doctor_id, day, now or utcnow())
+    return _offer(session, organisation_id, doctor_id, day, now or utcnow(), honour_limits=not outside_limits)
 
 
 def free_slots_between(
@@ -257,9 +280,13 @@ def free_slots_in_organisation(
     last_day: date,
     doctor_id: int | None = None,
     now: datetime | None = None,
+    honour_limits: bool = True,
 ) -> dict[int, list[OfferedSlot]]:
     """``free_slots_between`` for a caller that has checked the actor's rights in the organisation
-    itself (a psychiatrist booking for their own patient with their own doctor record)."""
+    itself (a psychiatrist booking for their own patient with their own doctor record).
+
+    ``honour_limits`` False leaves out the agendas' minimum notice and horizon (an urgent booking);
+    buffers always count."""
     if last_day < first_day:
         raise SchedulingError("The last day is before the first day.")
     now = now or utcnow()
@@ -279,11 +306,17 @@ def free_slots_in_organisation(
     bookings = _BOOKED_IN_RANGE if doctor_id is None else _DOCTOR_BOOKED_IN_RANGE
     # One computation per doctor and clinic time zone: "past" depends on the zone, nothing else does.
     groups: dict[tuple[int, str], list[tuple[AgendaRule, int, int, str]]] = {}
+    widest_buffer = 0
     for agenda_id, doctor, clinic_id, *rule_fields, clinic_name, timezone in connection.execute(agendas, params).all():
         rule = _rule_from_columns(*rule_fields)
+        widest_buffer = max(widest_buffer, rule.buffer_minutes)
         groups.setdefault((doctor, timezone), []).append((rule, agenda_id, clinic_id, clinic_name))
     if not groups:
         return {}
+    if widest_buffer:
+        # Bookings just outside the range count when they come within a buffer of its slots.
+        reach = timedelta(minutes=widest_buffer)
+        params.update(since=since - reach, until=params["until"] + reach, earliest=params["earliest"] - reach)
     rows = connection.execute(bookings, params).all()
     booked: Mapping[int, Iterable[tuple[datetime, datetime]]]
     if doctor_id is None:
@@ -299,8 +332,14 @@ def free_slots_in_organisation(
     blank = object.__new__
     for (doctor, timezone), agendas in groups.items():
         # The core names the rule behind each slot, so no slot is searched for its agenda.
+        clinic_now = local_now(now, timezone)
         offers = _free_slot_offers(
-            [rule for rule, *_ in agendas], booked.get(doctor, ()), first_day, last_day, local_now(now, timezone)
+            [rule for rule, *_ in agendas],
+            booked.get(doctor, ()),
+            first_day,
+            last_day,
+            clinic_now,
+            now=clinic_now if honour_limits else None,
         )
         details = [detail for _, *detail in agendas]
         slots = []
@@ -326,6 +365,7 @@ def free_slots_in_organisation(
 _AGENDA_COLUMNS = (
     Agenda.id, Agenda.doctor_id, Agenda.clinic_id, Agenda.start_date, Agenda.end_date,
     Agenda.start_time, Agenda.end_time, Agenda.slot_minutes, Agenda.weekdays,
+    Agenda.buffer_minutes, Agenda.min_notice_minutes, Agenda.horizon_days,
 )  # fmt: skip
 _AGENDAS_IN_RANGE = (
     select(*_AGENDA_COLUMNS, Clinic.name, Clinic.timezone)
@@ -355,15 +395,62 @@ _DOCTOR_BOOKED_IN_RANGE = (
 )
 
 
-def _rule_from_columns(start_date: date, end_date: date, start_time: time, end_time: time, slot_minutes: int, weekdays: int) -> AgendaRule:
-    return AgendaRule(start_date, end_date, start_time, end_time, slot_minutes, weekdays_of(weekdays))
+def _rule_from_columns(
+    start_date: date,
+    end_date: date,
+    start_time: time,
+    end_time: time,
+    slot_minutes: int,
+    weekdays: int,
+    buffer_minutes: int,
+    min_notice_minutes: int,
+    horizon_days: int,
+) -> AgendaRule:
+    return AgendaRule(
+        start_date, end_date, start_time, end_time, slot_minutes, weekdays_of(weekdays),
+        buffer_minutes, min_notice_minutes, horizon_days,
+    )  # fmt: skip
 
 
-def _not_offered_reason(session: Session, organisation_id: int, doctor: Doctor, starts_at: datetime, now: datetime) -> str:
+def _not_offered_reason(
+    session: Session, organisation_id: int, doctor: Doctor, starts_at: datetime, now: datetime, honour_limits: bool = True
+) -> str:
     assert doctor.id is not None
-    without_bookings = _offer(session, organisation_id, doctor.id, starts_at.date(), now, with_bookings=False)
-    if any(s.start == starts_at for s in without_bookings):
+    day = starts_at.date()
+    without_bookings = _offer(session, organisation_id, doctor.id, day, now, with_bookings=False, honour_limits=honour_limits)
+    slot = next((s for s in without_bookings if s.start == starts_at), None)
+    if slot is not None:
+        agenda = session.get(Agenda, slot.agenda_id)
+        overlapping = session.exec(
+            select(Appointment.id).where(
+                Appointment.doctor_id == doctor.id,
+                Appointment.status != "cancelled",
+                Appointment.starts_at < slot.end,
+                Appointment.ends_at > slot.start,
+            )
+        ).first()
+        if overlapping is None and agenda is not None and agenda.buffer_minutes:
+            return (
+                f"{clock(starts_at)} is too close to another of {doctor.full_name}'s appointments: this agenda keeps "
+                f"{duration_text(agenda.buffer_minutes)} between sessions. Pick one of the free slots shown."
+            )
         return SLOT_TAKEN
+    if honour_limits:
+        unlimited = _offer(session, organisation_id, doctor.id, day, now, with_bookings=False, honour_limits=False)
+        slot = next((s for s in unlimited if s.start == starts_at), None)
+        agenda = session.get(Agenda, slot.agenda_id) if slot is not None else None
+        clinic = session.get(Clinic, agenda.clinic_id) if agenda is not None else None
+        if agenda is not None and clinic is not None:
+            clinic_now = local_now(now, clinic.timezone)
+            if starts_at < clinic_now + timedelta(minutes=agenda.min_notice_minutes):
+                return (
+                    f"{doctor.full_name}'s agenda is booked {duration_text(agenda.min_notice_minutes)} ahead at least, "
+                    f"so {day_text(day)} at {clock(starts_at)} is too soon. Pick one of the free slots shown."
+                )
+            return (
+                f"{doctor.full_name}'s agenda takes bookings up to {agenda.horizon_days} days ahead, "
+                f"so {day_text(day)} is too far. Pick one of the free slots shown."
+            )
     any_time = _offer(session, organisation_id, doctor.id, starts_at.date(), now, with_bookings=False, hide_past=False)
     if any(s.start == starts_at for s in any_time):
         return "That time has already passed. Pick one of the free slots shown."
@@ -388,14 +475,17 @@ def book(
     client_id: int | None = None,
     now: datetime | None = None,
     note: str = "",
+    outside_limits: bool = False,
 ) -> Appointment:
     """Book the free slot of the doctor starting at ``starts_at`` (clinic local).
 
     ``client_id`` None means the patient books for themself. Only a slot that ``free_slots``
     offers can be booked, and the partial unique index settles two desks racing for it.
+    ``outside_limits`` lets the desk book inside the agenda's minimum notice or beyond its
+    horizon (never closer than its buffer); the appointment records that it did.
     """
     return book_in_organisation(
-        session, _staff_organisation(actor), actor, doctor_id, starts_at, patient_id, client_id, now, note
+        session, _staff_organisation(actor), actor, doctor_id, starts_at, patient_id, client_id, now, note, outside_limits
     )
 
 
@@ -409,18 +499,28 @@ def book_in_organisation(
     client_id: int | None = None,
     now: datetime | None = None,
     note: str = "",
+    outside_limits: bool = False,
 ) -> Appointment:
     """``book`` for a caller that has checked the actor's rights in the organisation itself: the
-    same checks of the slot, the same race-safe insert, the same live calendars."""
+    same checks of the slot, the same race-safe insert, the same live calendars.
+
+    ``outside_limits`` is for clinic staff and clinicians booking by hand; a patient's own booking
+    never passes it, and it is refused for a patient actor here as well."""
     now = now or utcnow()
     note = _note(note)
+    if outside_limits and actor.role == Role.PATIENT.value:
+        raise PermissionDenied("Only the clinic can book inside an agenda's notice or beyond its horizon.")
     doctor = _owned(session, Doctor, doctor_id, organisation_id)
     patient = _owned(session, ClinicPatient, patient_id, organisation_id)
+    day = starts_at.date()
     offered = next(
-        (s for s in _offer(session, organisation_id, doctor_id, starts_at.date(), now) if s.start == starts_at), None
+        (s for s in _offer(session, organisation_id, doctor_id, day, now, honour_limits=not outside_limits) if s.start == starts_at),
+        None,
     )
     if offered is None:
-        raise SchedulingError(_not_offered_reason(session, organisation_id, doctor, starts_at, now))
+        raise SchedulingError(_not_offered_reason(session, organisation_id, doctor, starts_at, now, not outside_limits))
+    # Recorded only when the override mattered: a slot the agenda offers anyway was booked within its limits.
+    outside_limits = outside_limits and not any(s.start == starts_at for s in _offer(session, organisation_id, doctor_id, day, now))
     client = _client_for(session, organisation_id, patient, client_id)
     appointment = Appointment(
         organisation_id=organisation_id,
@@ -432,13 +532,15 @@ def book_in_organisation(
         ends_at=offered.end,
         status="scheduled",
         note=note,
+        outside_limits=outside_limits,
     )
     try:
         with session.begin_nested():
             session.add(appointment)
             session.flush()
             assert appointment.id is not None
-            session.add(_history(appointment.id, None, "scheduled", actor, "Booked"))
+            booked = "Booked inside the agenda's notice or beyond its horizon" if outside_limits else "Booked"
+            session.add(_history(appointment.id, None, "scheduled", actor, booked))
             session.flush()
     except IntegrityError:
         raise SchedulingError(SLOT_TAKEN) from None
@@ -483,7 +585,8 @@ def reschedule(
     if starts_at == appointment.starts_at and doctor.id == previous.id:
         raise SchedulingError("The appointment is already at that time. Pick another free slot.")
     offered = next(
-        (s for s in _offer(session, organisation_id, doctor.id, starts_at.date(), now) if s.start == starts_at), None  # type: ignore[arg-type]
+        (s for s in _offer(session, organisation_id, doctor.id, starts_at.date(), now, moving=appointment_id) if s.start == starts_at),  # type: ignore[arg-type]
+        None,
     )
     if offered is None:
         raise SchedulingError(_not_offered_reason(session, organisation_id, doctor, starts_at, now))
