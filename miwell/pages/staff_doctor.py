@@ -41,12 +41,25 @@ def _booking() -> rx.Component:
             align="end",
             spacing="3",
         ),
+        rx.cond(
+            S.has_limits,
+            rx.el.label(
+                rx.switch(checked=S.outside_limits, on_change=S.set_outside_limits, id="outside-limits"),
+                rx.text("Also show times inside the notice or beyond the horizon", size="2"),
+                style={"display": "inline-flex", "alignItems": "center", "gap": "0.5em"},
+            ),
+        ),
         rx.text("Free slots on ", rx.text.strong(S.day_label), size="2", color_scheme="gray"),
         rx.cond(
             S.slots.length() > 0,
             rx.flex(rx.foreach(S.slots, _slot_button), wrap="wrap", spacing="2", id="free-slots"),
             rx.callout(
-                "No free slot on this day: no agenda covers it, the slots are taken or the time has passed.",
+                rx.cond(
+                    S.has_limits & ~S.outside_limits,
+                    "No free slot on this day: no agenda covers it, the slots are taken, the time has passed, "
+                    "or it is inside the agenda's notice or beyond its horizon.",
+                    "No free slot on this day: no agenda covers it, the slots are taken or the time has passed.",
+                ),
                 icon="calendar_x",
                 color_scheme="gray",
                 width="100%",
@@ -93,6 +106,7 @@ def _calendar_file() -> rx.Component:
                 align="end",
                 spacing="3",
                 width="100%",
+                wrap="wrap",  # on a phone the button goes under the dates instead of pushing them off
             ),
             on_submit=DoctorExportState.download,
             key=DoctorExportState.ics_key,
@@ -105,6 +119,7 @@ def _agenda_item(row: rx.Var) -> rx.Component:
         rx.vstack(
             rx.text(row["clinic"], weight="medium", size="2"),
             rx.text(row["description"], size="2"),
+            rx.cond(row["limits"] != "", rx.text(row["limits"], size="1", color_scheme="gray", class_name="agenda-limits")),
             spacing="0",
         ),
         rx.hstack(
@@ -161,6 +176,26 @@ def _agenda_form() -> rx.Component:
             ),
             field("Slot length (minutes)", "slot_minutes", type="number", default_value=f["slot_minutes"], min="5", step="5"),
             _weekday_boxes(),
+            rx.el.fieldset(
+                rx.el.legend("Booking limits (leave empty for none)", style={"fontWeight": 500, "fontSize": "0.9em"}),
+                rx.grid(
+                    field("Between sessions (min)", "buffer_minutes", type="number", default_value=f["buffer_minutes"], min="0", step="5", placeholder="0"),
+                    field("Notice (hours)", "notice_hours", type="number", default_value=f["notice_hours"], min="0", placeholder="0"),
+                    field("Up to (days ahead)", "horizon_days", type="number", default_value=f["horizon_days"], min="0", placeholder="no limit"),
+                    columns=rx.breakpoints(initial="1", sm="3"),
+                    spacing="3",
+                    width="100%",
+                    align_items="end",  # the inputs line up even when a label wraps
+                    margin_top="0.3em",
+                ),
+                rx.text(
+                    "Patients and the calendar are offered only slots that keep these; "
+                    "the desk may still book inside the notice or beyond the horizon here.",
+                    size="1",
+                    color_scheme="gray",
+                ),
+                style={"border": "none", "padding": "0", "margin": "0", "width": "100%"},
+            ),
             rx.hstack(
                 rx.button(rx.cond(f["id"] != "", "Save agenda", "Open agenda"), type="submit"),
                 rx.cond(f["id"] != "", rx.button("Stop editing", variant="soft", color_scheme="gray", type="button", on_click=S.new_agenda)),

@@ -151,6 +151,21 @@ def _has_day_between(first: date, last: date, weekdays: frozenset[int]) -> bool:
     return any((first.weekday() + offset) % 7 in weekdays for offset in range(span + 1))
 
 
+def _check_limits(rule: AgendaRule) -> None:
+    """Raise the message for the first of the buffer, notice and horizon that is not usable."""
+    for value, what, most in (
+        (rule.buffer_minutes, "buffer between sessions", _MOST_BUFFER_MINUTES),
+        (rule.min_notice_minutes, "minimum notice", _MOST_NOTICE_MINUTES),
+        (rule.horizon_days, "booking horizon", _MOST_HORIZON_DAYS),
+    ):
+        if not _is_whole_number(value) or value < 0:
+            raise ValueError(f"The {what} must be a whole number, 0 or more (got {value!r}).")
+        # A bound keeps the datetime arithmetic below far from overflow; beyond it no clinic means it.
+        if value > most:
+            unit = "days" if what == "booking horizon" else "minutes"
+            raise ValueError(f"The {what} can be at most {most} {unit} (got {value}).")
+
+
 def validate_rule(rule: AgendaRule) -> None:
     """Raise :class:`ValueError` with a plain-language message if ``rule`` is unusable.
 
@@ -189,17 +204,13 @@ def validate_rule(rule: AgendaRule) -> None:
             f"({_format_minutes(timedelta(microseconds=window))})."
         )
 
-    for value, what, most in (
-        (rule.buffer_minutes, "buffer between sessions", _MOST_BUFFER_MINUTES),
-        (rule.min_notice_minutes, "minimum notice", _MOST_NOTICE_MINUTES),
-        (rule.horizon_days, "booking horizon", _MOST_HORIZON_DAYS),
+    buffer, notice, horizon = rule.buffer_minutes, rule.min_notice_minutes, rule.horizon_days
+    # The usual case in one test: this runs for every rule on every free-slot question.
+    usual = type(buffer) is int and type(notice) is int and type(horizon) is int
+    if not (
+        usual and 0 <= buffer <= _MOST_BUFFER_MINUTES and 0 <= notice <= _MOST_NOTICE_MINUTES and 0 <= horizon <= _MOST_HORIZON_DAYS
     ):
-        if not _is_whole_number(value) or value < 0:
-            raise ValueError(f"The {what} must be a whole number, 0 or more (got {value!r}).")
-        # A bound keeps the datetime arithmetic below far from overflow; beyond it no clinic means it.
-        if value > most:
-            unit = "days" if what == "booking horizon" else "minutes"
-            raise ValueError(f"The {what} can be at most {most} {unit} (got {value}).")
+        _check_limits(rule)
 
     if not rule.weekdays:
         raise ValueError("Choose at least one day of the week for the agenda.")
@@ -398,6 +409,13 @@ def _layout(
     for rule in rules:
         validate_rule(rule)
 
+    if now is not None and not any(rule.min_notice_minutes or rule.horizon_days for rule in rules):
+        # Without notice or horizon, now only hides what has passed: the same as not_before.
+        if not isinstance(now, datetime):
+            raise TypeError(f"now must be a datetime.datetime, not {type(now).__name__}")
+        not_before = now if not_before is None else max(not_before, now)
+        now = None
+
     day_count = (last_day - first_day).days + 1
     since = datetime.combine(first_day, time.min)
     busy = _busy_intervals(booked)
@@ -489,19 +507,33 @@ def _buffered_offers(
     at or after the widened end.
     """
     offers = []
+    # Each day template widened once (days share templates), as offsets from midnight like the
+    # bookings' below, so that only free slots need datetimes made for them.
+    widened: dict[int, list[tuple[timedelta, timedelta, int, timedelta, timedelta]]] = {}
+    varied = len(set(buffers)) > 1  # with one buffer for all, widened starts only ever rise
     at = 0
+    busy_start, busy_end = busy[0]
     for index, template in enumerate(per_day):
         if not template:
             continue
+        slots = widened.get(id(template))
+        if slots is None:
+            slots = widened[id(template)] = [
+                (start, end, position, start - buffers[position], end + buffers[position])
+                for start, end, position in template
+            ]
         midnight = since + index * _ONE_DAY
-        for start_offset, end_offset, position in template:
-            buffer = buffers[position]
-            low = midnight + start_offset - buffer
-            while busy[at][1] <= low:
+        opens, closes = busy_start - midnight, busy_end - midnight
+        for start_offset, end_offset, position, low, high in slots:
+            while closes <= low:
                 at += 1
-            while at and busy[at - 1][1] > low:
+                busy_start, busy_end = busy[at]
+                opens, closes = busy_start - midnight, busy_end - midnight
+            while varied and at and busy[at - 1][1] - midnight > low:
                 at -= 1
-            if busy[at][0] < midnight + end_offset + buffer:
+                busy_start, busy_end = busy[at]
+                opens, closes = busy_start - midnight, busy_end - midnight
+            if opens < high:
                 continue
             offers.append((midnight + start_offset, midnight + end_offset, position))
     return offers

@@ -53,6 +53,7 @@ from miwell.scheduling.services.common import (
     parse_clock,
     parse_day,
     parse_id,
+    parse_count,
     parse_minutes,
 )
 from miwell.scheduling.services.errors import (
@@ -170,6 +171,7 @@ __all__ = [
     "parse_clock",
     "parse_day",
     "parse_id",
+    "parse_count",
     "parse_minutes",
     "rename_organisation",
     "reschedule",

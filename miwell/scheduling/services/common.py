@@ -140,6 +140,16 @@ def parse_minutes(raw: str) -> int:
     return int(text)
 
 
+def parse_count(raw: object, what: str, most: int) -> int:
+    """A whole number from 0 to ``most`` typed in a form; blank means 0 (none)."""
+    text = raw.strip() if isinstance(raw, str) else str(raw) if isinstance(raw, int) and not isinstance(raw, bool) else ""
+    if text == "":
+        return 0
+    if not (text.isascii() and text.isdigit()) or int(text) > most:
+        raise SchedulingError(f"Please enter the {what} as a whole number from 0 to {most}, or leave it empty for none.")
+    return int(text)
+
+
 def parse_id(raw: object) -> int:
     """Ids come back from the browser as strings; anything else is treated as a missing record."""
     value = as_id(raw)

@@ -110,13 +110,21 @@ def _agenda_dict(row: service.AgendaRow) -> dict[str, str]:
         "end_time": row.end_time,
         "slot_minutes": str(row.slot_minutes),
         **{f"wd{d}": "on" if d in row.weekdays else "" for d in range(7)},
+        "buffer_minutes": str(row.buffer_minutes or ""),
+        # Notice is typed in hours; an agenda given minutes elsewhere shows them rounded up.
+        "notice_hours": str(-(-row.min_notice_minutes // 60) or ""),
+        "horizon_days": str(row.horizon_days or ""),
+        "limits": row.limits,
     }
 
 
 _EMPTY_AGENDA = {
     "id": "", "clinic_id": "", "start_date": "", "end_date": "", "start_time": "09:00", "end_time": "12:00",
     "slot_minutes": "30", **{f"wd{d}": "on" if d < 5 else "" for d in range(7)},
+    "buffer_minutes": "", "notice_hours": "", "horizon_days": "", "limits": "",
 }  # fmt: skip
+# Whole hours of notice: a year at most, as core.availability allows.
+_MOST_NOTICE_HOURS = 366 * 24
 
 
 class DoctorPageState(AuthState):
@@ -147,6 +155,9 @@ class DoctorPageState(AuthState):
     patients: list[dict[str, str]] = []
     clients: list[dict[str, str]] = []
     booking_error: str = ""
+    # Some agenda keeps a notice or horizon, so the desk may choose to book outside them.
+    has_limits: bool = False
+    outside_limits: bool = False
 
     delete_open: bool = False
     delete_error: str = ""
@@ -171,6 +182,8 @@ class DoctorPageState(AuthState):
         self.account_text = _link_text(doctor.account_email, doctor.link_email, doctor.link_status)
         self.clinics = [{"id": str(c.id), "label": c.name} for c in clinics]
         self.agendas = [_agenda_dict(a) for a in agendas]
+        self.has_limits = any(a.min_notice_minutes or a.horizon_days for a in agendas)
+        self.outside_limits = self.outside_limits and self.has_limits
         if not self.agenda_form.get("clinic_id") and self.clinics:
             # A select showing no clinic reads as "nothing to choose"; the first one is the usual one.
             self.agenda_form = {**self.agenda_form, "clinic_id": self.clinics[0]["id"]}
@@ -182,7 +195,8 @@ class DoctorPageState(AuthState):
 
     def _load_slots(self, user: CurrentUser) -> None:
         day = date.fromisoformat(self.day)
-        slots, error = _run(lambda s: service.day_slots(s, user, service.parse_id(self.doctor_ref), day))
+        outside = self.outside_limits
+        slots, error = _run(lambda s: service.day_slots(s, user, service.parse_id(self.doctor_ref), day, outside_limits=outside))
         self.booking_error = error
         self.day_label = day_text(day)
         self.slots = [
@@ -201,6 +215,7 @@ class DoctorPageState(AuthState):
         self.details_error = self.agenda_error = self.booking_error = self.delete_error = ""
         self.delete_open = False
         self.agenda_form, self.chosen_slot, self.chosen_label = dict(_EMPTY_AGENDA), "", ""
+        self.outside_limits = False
         self.day = _today().isoformat()
         try:
             error = self._fill(user)
@@ -295,6 +310,10 @@ class DoctorPageState(AuthState):
                 end_time=service.parse_clock(_form(form, "end_time"), "end time"),
                 slot_minutes=service.parse_minutes(_form(form, "slot_minutes")),
                 weekdays=[d for d in range(7) if form.get(f"wd{d}")],
+                buffer_minutes=service.parse_count(form.get("buffer_minutes"), "time between sessions (minutes)", 1440),
+                min_notice_minutes=60
+                * service.parse_count(form.get("notice_hours"), "minimum notice (hours)", _MOST_NOTICE_HOURS),
+                horizon_days=service.parse_count(form.get("horizon_days"), "booking horizon (days)", 3660),
             )
             if editing:
                 return service.update_agenda(s, user, service.parse_id(editing), **fields)
@@ -341,6 +360,14 @@ class DoctorPageState(AuthState):
         self._load_slots(user)
 
     @rx.event
+    def set_outside_limits(self, value: bool):
+        user = self._require(STAFF)
+        if user is None:
+            return self._turn_away(self._current_user())
+        self.outside_limits = value is True
+        self._load_slots(user)
+
+    @rx.event
     def choose_slot(self, start: str):
         slot = next((s for s in self.slots if s["start"] == start), None)
         if slot is not None:
@@ -358,6 +385,7 @@ class DoctorPageState(AuthState):
             self.booking_error = "Pick a free slot first."
             return
         client = _form(form, "client_id")
+        outside = self.outside_limits
 
         def write(s):
             if not _form(form, "patient_id"):
@@ -369,6 +397,7 @@ class DoctorPageState(AuthState):
                 datetime.fromisoformat(self.chosen_slot),
                 service.parse_id(form.get("patient_id")),
                 None if client in ("", SELF_CLIENT) else service.parse_id(client),
+                outside_limits=outside,
             )
 
         _, error = _run(write)
