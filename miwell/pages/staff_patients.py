@@ -15,6 +15,10 @@ def _row(row: rx.Var) -> rx.Component:
             rx.vstack(
                 rx.text(row["name"], weight="medium"),
                 rx.cond(row["born"] != "", rx.text("Born ", row["born"], size="1", color_scheme="gray", white_space="nowrap")),
+                rx.cond(
+                    row["no_shows"] != "",
+                    rx.badge(row["no_shows"], color_scheme="orange", variant="soft", size="1", class_name="no-shows"),
+                ),
                 spacing="0",
             )
         ),

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from miwell.scheduling.states import CountRow, ReportDay, ReportRow, ReportState
+from miwell.scheduling.states.reports import AttendanceRow
 from miwell.ui.clinic import labelled, status_badge, swatch
 from miwell.ui.layout import error_callout, signed_in_page
 
@@ -144,6 +145,78 @@ def _counts() -> rx.Component:
     )
 
 
+def _attendance_row(row: AttendanceRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(row.label),
+        rx.table.cell(row.appointments, text_align="right"),
+        rx.table.cell(rx.text(row.no_shows, " ", rx.text.span("(", row.no_show_rate, ")", color_scheme="gray")), text_align="right"),
+        rx.table.cell(
+            rx.text(row.late_cancellations, " ", rx.text.span("(", row.late_rate, ")", color_scheme="gray")), text_align="right"
+        ),
+        data_key=row.key,
+        class_name="attendance-row",
+    )
+
+
+def _attendance() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.text("No-shows and late cancellations", size="3", weight="bold"),
+                rx.segmented_control.root(
+                    rx.segmented_control.item("By patient", value="patient"),
+                    rx.segmented_control.item("By doctor", value="doctor"),
+                    rx.segmented_control.item("By month", value="month"),
+                    value=R.grouping,
+                    on_change=lambda v: R.set_filter("grouping", v),
+                    size="1",
+                    id="attendance-grouping",
+                ),
+                justify="between",
+                align="center",
+                width="100%",
+                wrap="wrap",
+                spacing="2",
+            ),
+            rx.text(
+                "No-show rate: of the appointments not cancelled. Late: cancelled less than 24 hours before the start, "
+                "as a share of all appointments.",
+                size="1",
+                color_scheme="gray",
+            ),
+            rx.cond(
+                R.attendance.length() > 0,
+                rx.box(
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                rx.table.column_header_cell(
+                                    rx.match(R.grouping, ("doctor", "Doctor"), ("month", "Month"), "Patient")
+                                ),
+                                rx.table.column_header_cell("Booked", text_align="right"),
+                                rx.table.column_header_cell("No-shows", text_align="right"),
+                                rx.table.column_header_cell("Late cancellations", text_align="right"),
+                            )
+                        ),
+                        rx.table.body(rx.foreach(R.attendance, _attendance_row)),
+                        variant="surface",
+                        size="1",
+                        width="100%",
+                    ),
+                    overflow_x="auto",
+                    width="100%",
+                ),
+                rx.text("No no-show and no late cancellation in this period.", size="2", color_scheme="gray"),
+            ),
+            rx.cond(R.attendance_note != "", rx.text(R.attendance_note, size="1", color_scheme="gray")),
+            spacing="2",
+            width="100%",
+        ),
+        id="report-attendance",
+        width="100%",
+    )
+
+
 def _row(row: ReportRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(row.hours, white_space="nowrap", weight="medium")),
@@ -227,6 +300,7 @@ def staff_reports() -> rx.Component:
             align="center",
         ),
         _counts(),
+        rx.cond(R.total > 0, _attendance()),
         rx.cond(R.shown_note != "", rx.callout(R.shown_note, icon="info", color_scheme="blue", width="100%")),
         rx.cond(
             R.total > 0,

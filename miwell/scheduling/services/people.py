@@ -6,7 +6,7 @@ A record is linked to a MiWell account only with the account owner's consent (se
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
@@ -178,16 +178,25 @@ class PatientRow:
     account_email: str
     link_email: str = ""  # an address asked to confirm a link, while it waits or was declined
     link_status: str = ""  # "pending" or "declined"
+    no_shows: int = 0  # in the last 12 months
+
+
+# How far back the patient list counts no-shows.
+NO_SHOW_WINDOW = timedelta(days=365)
 
 
 def _patient_row(
-    patient: ClinicPatient, account_email: str | None, link_email: str | None = None, link_status: str | None = None
+    patient: ClinicPatient,
+    account_email: str | None,
+    link_email: str | None = None,
+    link_status: str | None = None,
+    no_shows: int = 0,
 ) -> PatientRow:
     assert patient.id is not None
     born = patient.date_of_birth.isoformat() if patient.date_of_birth else ""
     return PatientRow(
         patient.id, patient.full_name, born, _display_phone(patient.phone), patient.email or "", account_email or "",
-        link_email or "", link_status or "",
+        link_email or "", link_status or "", no_shows,
     )
 
 
@@ -201,8 +210,19 @@ def _date_of_birth(raw: str) -> date | None:
     return born
 
 
-def list_patients(session: Session, actor: CurrentUser, search: str = "") -> list[PatientRow]:
+def list_patients(session: Session, actor: CurrentUser, search: str = "", now: datetime | None = None) -> list[PatientRow]:
+    """The organisation's patients matching ``search``, each with their no-shows of the last 12
+    months: two queries, whatever the number of patients."""
     organisation_id = _staff_organisation(actor)
+    since = (now or utcnow()).replace(tzinfo=None) - NO_SHOW_WINDOW
+    no_shows = dict(
+        session.exec(
+            select(Appointment.patient_id, func.count())
+            .where(Appointment.organisation_id == organisation_id, Appointment.status == "no_show")
+            .where(Appointment.starts_at >= since)
+            .group_by(Appointment.patient_id)
+        ).all()
+    )
     rows = session.exec(
         select(ClinicPatient, User.email, AccountLinkRequest.email, AccountLinkRequest.status)
         .outerjoin(User, User.id == ClinicPatient.user_id)
@@ -211,7 +231,7 @@ def list_patients(session: Session, actor: CurrentUser, search: str = "") -> lis
         .where(_matches(search, ClinicPatient.full_name, ClinicPatient.email, ClinicPatient.phone))
         .order_by(ClinicPatient.full_name, ClinicPatient.id)
     ).all()
-    return [_patient_row(*row) for row in rows]
+    return [_patient_row(*row, no_shows=no_shows.get(row[0].id, 0)) for row in rows]
 
 
 def _patient_fields(

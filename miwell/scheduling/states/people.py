@@ -73,6 +73,7 @@ class PatientsState(SearchableRecordsMixin, AuthState):
                 "email": p.email,
                 "account": p.account_email or p.link_email,
                 "account_text": _link_text(p.account_email, p.link_email, p.link_status),
+                "no_shows": f"{p.no_shows} no-show{'' if p.no_shows == 1 else 's'} in 12 months" if p.no_shows else "",
             }
             for p in rows or []
         ]

@@ -18,6 +18,7 @@ from miwell.accounts.core.rules import Role
 from miwell.accounts.services import CurrentUser
 from miwell.accounts.states.auth import AuthState, form_data
 from miwell.scheduling import services as service
+from miwell.scheduling.core.attendance import GROUPINGS, attendance_by, rate_text
 from miwell.scheduling.core.formatting import clock, day_text, short_date
 from miwell.scheduling.core.reports import (
     AppointmentRecord,
@@ -37,7 +38,8 @@ from miwell.scheduling.states.common import _form, _last_segment, _run, _today
 STAFF = Role.STAFF.value
 ROWS_SHOWN = 500
 PERIODS = ("day", "week", "month", "range")
-_FILTERS = ("clinic_id", "doctor_id", "patient", "status", "period", "anchor", "range_start", "range_end")
+_FILTERS = ("clinic_id", "doctor_id", "patient", "status", "period", "anchor", "range_start", "range_end", "grouping")
+ATTENDANCE_SHOWN = 50
 ICS_WEEKS = 4
 
 
@@ -59,6 +61,17 @@ class ReportDay:
     label: str = ""
     total: int = 0
     rows: list[ReportRow] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class AttendanceRow:
+    key: str = ""
+    label: str = ""
+    appointments: int = 0
+    no_shows: int = 0
+    no_show_rate: str = ""
+    late_cancellations: int = 0
+    late_rate: str = ""
 
 
 @dataclasses.dataclass
@@ -107,6 +120,9 @@ class ReportState(AuthState):
     by_doctor: list[CountRow] = []
     days: list[ReportDay] = []
     shown_note: str = ""
+    grouping: str = "patient"
+    attendance: list[AttendanceRow] = []
+    attendance_note: str = ""
     error: str = ""
     loaded: bool = False
 
@@ -147,8 +163,10 @@ class ReportState(AuthState):
         period, records, self.error = self._records(user)
         if period is None or self.error:
             self.total, self.by_status, self.by_doctor, self.days, self.period_label = 0, [], [], [], ""
+            self.attendance, self.attendance_note = [], ""
             return
         first, end = period
+        self._attendance(user, first, end, records)
         last = end - timedelta(days=1)
         self.period_label = day_text(first) if first == last else f"{short_date(first)} – {short_date(last)}"
         self.total = len(records)
@@ -169,6 +187,32 @@ class ReportState(AuthState):
             if len(records) > ROWS_SHOWN
             else ""
         )
+
+    def _attendance(self, user: CurrentUser, first: date, end: date, records: list[AppointmentRecord]) -> None:
+        filters = self._filters()
+        cancelled, error = _run(lambda s: calendar_service.report_cancellations(s, user, first, end, filters))
+        counts = attendance_by(records, cancelled or {}, self.grouping if self.grouping in GROUPINGS else "patient")
+        if self.grouping == "patient":
+            # Who misses appointments is the question: those with none are counted, not listed.
+            missing = [c for c in counts if c.no_shows or c.late_cancellations]
+            missing.sort(key=lambda c: (-(c.no_shows + c.late_cancellations), c.label.casefold()))
+            others = len(counts) - len(missing)
+            self.attendance_note = (
+                f"{others} other patient{'' if others == 1 else 's'} had no no-show and no late cancellation." if others else ""
+            )
+            if len(missing) > ATTENDANCE_SHOWN:
+                self.attendance_note += f" The {ATTENDANCE_SHOWN} with the most are listed, of {len(missing)}."
+            counts = missing[:ATTENDANCE_SHOWN]
+        else:
+            self.attendance_note = ""
+        self.attendance_note = (error + " " + self.attendance_note).strip()
+        self.attendance = [
+            AttendanceRow(
+                key=c.key, label=c.label, appointments=c.appointments, no_shows=c.no_shows, no_show_rate=rate_text(c.no_show_rate),
+                late_cancellations=c.late_cancellations, late_rate=rate_text(c.late_cancellation_rate),
+            )  # fmt: skip
+            for c in counts
+        ]
 
     @rx.event
     def load(self):
@@ -214,6 +258,8 @@ class ReportState(AuthState):
         if name == "period" and value not in PERIODS:
             return
         if name == "status" and value and value not in STATUSES:
+            return
+        if name == "grouping" and value not in GROUPINGS:
             return
         setattr(self, name, value)
         self._reload(user)
