@@ -182,6 +182,24 @@ class Agenda(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class AppointmentSeries(SQLModel, table=True):
+    """Appointments booked together to repeat every 1, 2 or 4 weeks. Each occurrence is an ordinary
+    appointment (its own status, moved or cancelled on its own) that points here."""
+
+    __tablename__ = "appointment_series"
+    __table_args__ = (CheckConstraint("every_weeks IN (1, 2, 4)", name="ck_appointment_series_every"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    organisation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    every_weeks: int
+    created_by_id: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class Appointment(SQLModel, table=True):
     """One booking. ``starts_at``/``ends_at`` are naive clinic local time."""
 
@@ -221,6 +239,11 @@ class Appointment(SQLModel, table=True):
     note: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
     # Booked by staff inside the agenda's minimum notice or beyond its horizon, on purpose.
     outside_limits: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # The series it was booked in, if any; losing the series keeps the appointment.
+    series_id: Optional[int] = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("appointment_series.id", ondelete="SET NULL"), nullable=True, index=True),
+    )
     created_at: datetime = Field(default_factory=utcnow)
 
 
