@@ -3,6 +3,7 @@
 import reflex as rx
 
 from miwell.scheduling.states import MoveDay, CalendarDialogState, CalendarState
+from miwell.scheduling.states.calendar_dialogs import SeriesRow
 from miwell.scheduling.states import SELF_CLIENT
 from miwell.ui.calendar import calendar
 from miwell.ui.clinic import labelled, status_badge, swatch
@@ -128,6 +129,115 @@ def _native_select(name: str, value: rx.Var, on_change, *options: rx.Component) 
     return rx.el.select(*options, name=name, id=name, value=value, on_change=on_change, style=_SELECT_STYLE)
 
 
+def _series_row(row: SeriesRow) -> rx.Component:
+    return rx.el.label(
+        rx.el.input(
+            type="checkbox",
+            checked=row.picked,
+            on_change=D.toggle_series_row(row.index),
+            disabled=~row.fits & (row.alternative == ""),
+            style={"width": "1.1em", "height": "1.1em", "flexShrink": "0"},
+        ),
+        rx.vstack(
+            rx.text(row.label, size="2", weight="medium", text_decoration=rx.cond(row.fits, "none", "line-through")),
+            rx.cond(
+                row.fits,
+                rx.text("Fits", size="1", color_scheme="green"),
+                rx.cond(
+                    row.alternative != "",
+                    rx.text("Taken or not in the agenda · nearest free: ", rx.text.strong(row.alternative), size="1", color_scheme="orange"),
+                    rx.text("Taken or not in the agenda · nothing free within 3 days", size="1", color_scheme="red"),
+                ),
+            ),
+            spacing="0",
+        ),
+        style={"display": "flex", "gap": "0.6em", "alignItems": "center", "padding": "0.35em 0.2em", "cursor": "pointer"},
+        class_name=rx.cond(row.fits, "series-row series-fits", "series-row series-conflict"),
+    )
+
+
+def _series_section() -> rx.Component:
+    return rx.vstack(
+        rx.grid(
+            labelled(
+                "Repeat",
+                "repeat",
+                _native_select(
+                    "repeat",
+                    D.repeat,
+                    D.set_repeat,
+                    rx.el.option("Does not repeat", value=""),
+                    rx.el.option("Every week", value="1"),
+                    rx.el.option("Every 2 weeks", value="2"),
+                    rx.el.option("Every 4 weeks", value="4"),
+                ),
+            ),
+            rx.cond(
+                D.repeat != "",
+                labelled(
+                    "Ends",
+                    "repeat_end",
+                    _native_select(
+                        "repeat_end",
+                        D.repeat_end,
+                        D.set_repeat_end,
+                        rx.el.option("After a number of times", value="count"),
+                        rx.el.option("On a date", value="until"),
+                    ),
+                ),
+            ),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.cond(
+            D.repeat != "",
+            rx.hstack(
+                rx.cond(
+                    D.repeat_end == "until",
+                    labelled(
+                        "Last day",
+                        "repeat_until",
+                        rx.input(type="date", id="repeat_until", name="repeat_until", value=D.repeat_until, on_change=D.set_repeat_until, width="100%"),
+                    ),
+                    labelled(
+                        "Appointments in all",
+                        "repeat_count",
+                        rx.input(
+                            type="number", id="repeat_count", name="repeat_count", value=D.repeat_count, on_change=D.set_repeat_count,
+                            min="2", max="52", width="100%",
+                        ),  # fmt: skip
+                    ),
+                ),
+                rx.button("Check the dates", type="button", variant="soft", on_click=D.check_series, id="check-series"),
+                align="end",
+                spacing="3",
+                width="100%",
+            ),
+        ),
+        rx.cond(
+            D.series_rows.length() > 0,
+            rx.vstack(
+                rx.text(D.series_summary, size="2", weight="medium", id="series-summary"),
+                rx.box(
+                    rx.foreach(D.series_rows, _series_row),
+                    max_height="16em",
+                    overflow_y="auto",
+                    width="100%",
+                    border=f"1px solid {rx.color('gray', 5)}",
+                    border_radius="8px",
+                    padding="0.3em 0.6em",
+                    id="series-dates",
+                ),
+                spacing="2",
+                width="100%",
+            ),
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
 def _booking_form() -> rx.Component:
     return rx.form(
         rx.vstack(
@@ -187,10 +297,16 @@ def _booking_form() -> rx.Component:
                 "note",
                 rx.text_area(name="note", id="note", placeholder="For example: first visit, bring the referral letter", width="100%"),
             ),
+            _series_section(),
             error_callout(D.booking_error, id="booking-error"),
             rx.hstack(
                 rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
-                rx.button("Book", type="submit", id="book-button"),
+                rx.button(
+                    rx.cond(D.repeat != "", rx.cond(D.series_rows.length() > 0, "Book the ticked dates", "Check the dates first"), "Book"),
+                    type="submit",
+                    id="book-button",
+                    disabled=(D.repeat != "") & (D.series_rows.length() == 0),
+                ),
                 justify="end",
                 spacing="3",
                 width="100%",
@@ -316,6 +432,14 @@ def _cancel_form() -> rx.Component:
                 "reason",
                 rx.text_area(name="reason", id="reason", placeholder="For example: the patient is unwell", width="100%"),
             ),
+            rx.cond(
+                D.series_following > 0,
+                rx.el.label(
+                    rx.el.input(type="checkbox", name="following", id="cancel-following"),
+                    rx.text("Also cancel the ", D.series_following, " later dates of this series", size="2"),
+                    style={"display": "inline-flex", "alignItems": "center", "gap": "0.5em"},
+                ),
+            ),
             rx.hstack(
                 rx.button("Keep it", variant="soft", color_scheme="gray", type="button", on_click=D.keep),
                 rx.button("Cancel appointment", color_scheme="red", type="submit"),
@@ -345,6 +469,7 @@ def _details_dialog() -> rx.Component:
             rx.dialog.description("Appointment details", size="2", color="var(--gray-11)", margin_bottom="0.8em"),
             rx.vstack(
                 _detail("When", rx.text(d["when"], size="2", id="details-when")),
+                rx.cond(D.series_text != "", _detail("Series", rx.text("↻ ", D.series_text, size="2", id="details-series"))),
                 _detail("Doctor", rx.hstack(swatch(d["colour"]), rx.text(d["doctor"], size="2"), align="center", spacing="2")),
                 _detail("Clinic", rx.text(d["clinic"], size="2")),
                 _detail("Client", rx.text(d["client"], size="2")),

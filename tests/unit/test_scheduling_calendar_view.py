@@ -107,8 +107,17 @@ class TestAppointmentEvents:
                 "patientId": 41,
                 "clinicId": 3,
                 "status": "checked_in",
+                "seriesId": None,
             },
         }
+
+    def test_an_occurrence_of_a_series_is_marked(self) -> None:
+        import dataclasses
+
+        [event] = appointment_events([dataclasses.replace(record(), series_id=5)])
+        assert event["title"] == "↻ Jamie Rivers · scheduled"
+        assert event["className"].endswith(" mw-series")
+        assert event["extendedProps"]["seriesId"] == 5
 
     def test_cancelled_hidden_unless_asked_and_then_greyed(self) -> None:
         records = [record(1), record(2, status="cancelled")]

@@ -147,12 +147,13 @@ def appointment_events(
         events.append(
             {
                 "id": f"appointment-{record.id}",
-                "title": f"{record.patient_name} · {status_label(record.status)}",
+                # The arrow marks an occurrence of a recurring series, in every view and on a phone.
+                "title": f"{'↻ ' if record.series_id else ''}{record.patient_name} · {status_label(record.status)}",
                 "start": _iso(record.start),
                 "end": _iso(record.end),
                 "color": colour,
                 "contrastColor": readable_text_colour(colour),
-                "className": f"mw-appointment mw-status-{record.status}",
+                "className": f"mw-appointment mw-status-{record.status}" + (" mw-series" if record.series_id else ""),
                 "extendedProps": {
                     "kind": "appointment",
                     "appointmentId": record.id,
@@ -160,6 +161,7 @@ def appointment_events(
                     "patientId": record.patient_id,
                     "clinicId": record.clinic_id,
                     "status": record.status,
+                    "seriesId": record.series_id,
                 },
             }
         )

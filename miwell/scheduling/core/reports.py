@@ -55,6 +55,7 @@ class AppointmentRecord:
     clinic_address: str
     clinic_tz: str
     note: str = ""
+    series_id: int | None = None  # booked as part of a recurring series
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,7 @@ def _record_query():
             Clinic.name.label("clinic_name"),  # type: ignore[attr-defined]
             Clinic.address,
             Clinic.timezone,
+            Appointment.series_id,
         )
         .join(Doctor, Doctor.id == Appointment.doctor_id)
         .join(Clinic, Clinic.id == Appointment.clinic_id)
@@ -123,6 +124,7 @@ def _records(session: Session, statement) -> list[AppointmentRecord]:
             clinic_name=row.clinic_name,
             clinic_address=row.address,
             clinic_tz=row.timezone,
+            series_id=row.series_id,
         )
         for row in session.connection().execute(statement).all()
     ]

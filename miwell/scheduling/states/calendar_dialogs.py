@@ -18,6 +18,7 @@ from miwell.scheduling.core.status import status_label
 from miwell.scheduling.models import ClinicPatient
 from miwell.scheduling.services import SchedulingError
 from miwell.scheduling.services import calendar as calendar_service
+from miwell.scheduling.services import series as series_service
 from miwell.scheduling.states.common import (
     ACTION_LABELS,
     SELF_CLIENT,
@@ -54,6 +55,20 @@ MOVE_SLOTS_PER_DAY = 12
 
 
 @dataclasses.dataclass
+class SeriesRow:
+    """One date of a previewed series in the booking dialog."""
+
+    index: int = 0
+    label: str = ""
+    fits: bool = False
+    alternative: str = ""  # the nearest free slot's label, when the date does not fit
+    picked: bool = False
+
+
+REPEATS = ("", "1", "2", "4")
+
+
+@dataclasses.dataclass
 class MoveDay:
     """One day of free slots offered for moving an appointment."""
 
@@ -78,6 +93,16 @@ class CalendarDialogState(AuthState):
     client_choice: str = SELF_CLIENT
     _doctor_id: int = 0
     _start: str = ""
+    # a recurring series: how it repeats and ends, and the checked dates
+    repeat: str = ""
+    repeat_end: str = "count"
+    repeat_count: str = "10"
+    repeat_until: str = ""
+    series_rows: list[SeriesRow] = []
+    series_summary: str = ""
+    # What each previewed row books when picked (its own start, or the alternative): never sent to
+    # the browser, so a crafted event can only pick rows, not name times.
+    _series_starts: list[str] = []
 
     # details
     details_open: bool = False
@@ -86,6 +111,8 @@ class CalendarDialogState(AuthState):
     actions: list[dict[str, str]] = []
     can_move: bool = False
     cancelling: bool = False
+    series_text: str = ""
+    series_following: int = 0  # later dates of the series that "cancel the following" would cancel
     details_error: str = ""
     move_day: str = ""  # the first day of the week of slots shown
     move_doctor: str = ""
@@ -149,10 +176,89 @@ class CalendarDialogState(AuthState):
         self.patients = _choice_dicts(patients)
         self.clients = _choice_dicts(clients)
         self.patient_choice, self.client_choice = "", SELF_CLIENT
+        self.repeat, self.repeat_end, self.repeat_count, self.repeat_until = "", "count", "10", ""
+        self._clear_series()
         self.booking_error = ""
         self.booking_key += 1  # a fresh form: nothing typed for the last slot carries over
         self.details_open = False
         self.booking_open = True
+
+    # --- a recurring series ---
+
+    def _clear_series(self) -> None:
+        self.series_rows, self.series_summary, self._series_starts = [], "", []
+
+    @rx.event
+    def set_repeat(self, value: str):
+        self.repeat = value if value in REPEATS else ""
+        self._clear_series()
+
+    @rx.event
+    def set_repeat_end(self, value: str):
+        self.repeat_end = "until" if value == "until" else "count"
+        self._clear_series()
+
+    @rx.event
+    def set_repeat_count(self, value: str):
+        self.repeat_count = text_arg(value, 3)
+        self._clear_series()
+
+    @rx.event
+    def set_repeat_until(self, value: str):
+        self.repeat_until = text_arg(value, 10)
+        self._clear_series()
+
+    @rx.event
+    def check_series(self):
+        user = self._require(STAFF)
+        if user is None:
+            return self._turn_away(self._current_user())
+        self._check_series(user)
+
+    def _check_series(self, user: CurrentUser) -> None:
+        if not self.repeat or not self._doctor_id or not self._start:
+            return
+        doctor_id, first, every = self._doctor_id, datetime.fromisoformat(self._start), int(self.repeat)
+
+        def read(s):
+            if self.repeat_end == "until":
+                until = service.parse_day(self.repeat_until, "last day of the series")
+                return series_service.preview_series(s, user, doctor_id, first, every, until=until)
+            count = self.repeat_count.strip()
+            if not count.isdigit():
+                raise SchedulingError("Enter how many appointments the series has, for example 10.")
+            return series_service.preview_series(s, user, doctor_id, first, every, count=int(count))
+
+        plan, error = _run(read)
+        self.booking_error = error
+        if plan is None:
+            self._clear_series()
+            return
+        self.series_rows = [
+            SeriesRow(index=i, label=item.label, fits=item.fits, alternative=item.alternative_label, picked=item.fits)
+            for i, item in enumerate(plan)
+        ]
+        self._series_starts = [
+            (item.start if item.fits else item.alternative).isoformat() if (item.fits or item.alternative) else ""
+            for item in plan
+        ]
+        fitting = sum(item.fits for item in plan)
+        self.series_summary = (
+            f"All {len(plan)} dates fit."
+            if fitting == len(plan)
+            else f"{fitting} of {len(plan)} dates fit. Tick a suggested time to book it instead, or leave the date out."
+        )
+
+    @rx.event
+    def toggle_series_row(self, index: int):
+        if not isinstance(index, int) or not 0 <= index < len(self.series_rows):
+            return
+        row = self.series_rows[index]
+        if not self._series_starts[index]:
+            return  # nothing free near that date to book
+        rows = list(self.series_rows)
+        rows[index] = dataclasses.replace(row, picked=not row.picked)
+        self.series_rows = rows
 
     @rx.event
     def set_booking_open(self, value: bool):
@@ -201,17 +307,40 @@ class CalendarDialogState(AuthState):
                 client_id = None
             else:
                 client_id = service.parse_id(client_choice)
+            if repeating:
+                if not chosen:
+                    raise SchedulingError("Tick at least one date of the series to book.")
+                booked = series_service.book_series(
+                    s, user, doctor_id, patient_id, chosen, every, client_id=client_id, note=_form(form, "note")
+                )
+                return s.get(ClinicPatient, patient_id).full_name, len(booked)  # type: ignore[union-attr]
             # The service checks again that the doctor, patient and client are this organisation's
             # and that the slot is still free; the unique index settles a race it cannot see.
             appointment = service.book(s, user, doctor_id, start, patient_id, client_id, note=_form(form, "note"))
-            return s.get(ClinicPatient, appointment.patient_id).full_name  # type: ignore[union-attr]
+            return s.get(ClinicPatient, appointment.patient_id).full_name, 1  # type: ignore[union-attr]
 
-        patient_name, error = _run(write)
+        repeating = self.repeat != ""
+        if repeating and not self.series_rows:
+            self.booking_error = "Check the dates of the series first."
+            return
+        every = int(self.repeat) if repeating else 0
+        chosen = [
+            datetime.fromisoformat(start)
+            for row, start in zip(self.series_rows, self._series_starts)
+            if row.picked and start
+        ]
+        result, error = _run(write)
         await self._refresh_calendar(user)
         if error:
             self.booking_error = error
+            if repeating:
+                self._check_series(user)  # show what fits now, after a refusal
+                self.booking_error = error
             return
+        patient_name, count = result  # type: ignore[misc]
         self.booking_open, self.booking_error = False, ""
+        if repeating:
+            return rx.toast.success(f"Booked {count} appointments for {patient_name} with {self.booking_doctor}, from {self.booking_when}.")
         return rx.toast.success(f"Booked: {patient_name} with {self.booking_doctor}, {self.booking_when}.")
 
     # --- details ---
@@ -248,6 +377,9 @@ class CalendarDialogState(AuthState):
         ]
         self.can_move = details.can_move
         self.details["can_cancel"] = "yes" if "cancelled" in details.actions else ""
+        place, _ = _run(lambda s: series_service.series_place(s, user, appointment_id))
+        self.series_text = place.text if place else ""
+        self.series_following = place.following if place else 0
         if not self.move_day:
             self.move_day = details.starts_at.date().isoformat()
         if not self.move_doctor:
@@ -325,12 +457,18 @@ class CalendarDialogState(AuthState):
         if user is None:
             return self._turn_away(self._current_user())
         appointment_id = self._appointment_id
-        _, error = _run(lambda s: service.cancel(s, user, appointment_id, _form(form, "reason")))
+        following = bool(form.get("following")) and self.series_following > 0
+        if following:
+            count, error = _run(lambda s: series_service.cancel_following(s, user, appointment_id, _form(form, "reason")))
+        else:
+            count, error = _run(lambda s: service.cancel(s, user, appointment_id, _form(form, "reason")))
         if error:
             self.details_error = error
             return
         self.cancelling, self.details_open, self.details_error = False, False, ""
         await self._refresh_calendar(user)
+        if following:
+            return rx.toast.success(f"{count} appointments of the series cancelled. Their slots are free again.")
         return rx.toast.success("Appointment cancelled. The slot is free again.")
 
     @rx.event

@@ -1,0 +1,112 @@
+"""Recurring series in Chromium: a weekly series of ten with two dates taken is previewed and booked
+from the calendar's booking dialog, marked on the calendar, and cancelled from one date on.
+
+The test makes its own doctor so that its bookings touch no other test's slots.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, time, timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import Session, select
+
+from miwell.accounts.models import User
+from miwell.accounts.services import CurrentUser
+from miwell.db import make_engine
+from miwell.scheduling import services as service
+from miwell.scheduling.models import Appointment, Clinic, ClinicPatient
+from tests.browser.helpers import log_in_as
+from tests.browser.test_agenda_limits_browser import ZONE, working_day_from
+from tests.browser.test_calendar_browser import book_button, event, fill_booking, free_id, open_week_of, shoot, wait_for
+
+pytestmark = pytest.mark.browser
+WEEK = timedelta(weeks=1)
+
+
+@pytest.fixture
+def world(live_app):
+    engine = make_engine(live_app.database_url)
+    first = datetime.combine(working_day_from(datetime.now(ZONE).date() + timedelta(days=3)), time(10))
+    with Session(engine) as s:
+        desk = CurrentUser.of(s.exec(select(User).where(User.email == "staff@miwell.example")).one())
+        clinic = s.exec(select(Clinic).where(Clinic.organisation_id == desk.organisation_id).order_by(Clinic.id)).first()
+        grace = s.exec(select(ClinicPatient.id).where(ClinicPatient.full_name == "Grace Liu")).one()
+        noah = s.exec(select(ClinicPatient.id).where(ClinicPatient.full_name == "Noah Bennett")).one()
+        doctor = service.create_doctor(s, desk, full_name=f"Dr Series {uuid.uuid4().hex[:6]}", speciality="Psychotherapy")
+        service.create_agenda(
+            s, desk, doctor.id, clinic_id=clinic.id, start_date=first.date() - timedelta(days=3),
+            end_date=first.date() + timedelta(weeks=12), start_time=time(9), end_time=time(12), slot_minutes=30,
+            weekdays=(0, 1, 2, 3, 4),
+        )  # fmt: skip
+        for week in (2, 5):  # the third and sixth dates are taken by someone else
+            service.book(s, desk, doctor.id, first + week * WEEK, noah, None)
+        s.commit()
+        world = dict(engine=engine, doctor_id=doctor.id, first=first, grace=grace)
+    yield world
+    engine.dispose()
+
+
+def series_rows(engine, doctor_id: int, patient_id: int) -> list[Appointment]:
+    with Session(engine) as s:
+        return list(
+            s.exec(
+                select(Appointment)
+                .where(Appointment.doctor_id == doctor_id, Appointment.patient_id == patient_id)
+                .order_by(Appointment.starts_at)
+            ).all()
+        )
+
+
+def test_a_weekly_series_of_ten_with_two_conflicts_is_previewed_booked_and_cancelled_from_one_date(page: Page, world):
+    engine, doctor_id, first = world["engine"], world["doctor_id"], world["first"]
+    log_in_as(page, "staff")
+    open_week_of(page, first.date())
+    event(page, free_id(doctor_id, first)).click()
+    fill_booking(page, world["grace"], note="Weekly therapy")
+    dialog = page.locator("#booking-dialog")
+    dialog.locator("#repeat").select_option("1")
+    expect(book_button(page)).to_be_disabled()
+    expect(book_button(page)).to_have_text("Check the dates first")
+    dialog.locator("#repeat_count").fill("10")
+    dialog.locator("#check-series").click()
+    expect(dialog.locator("#series-summary")).to_have_text(
+        "8 of 10 dates fit. Tick a suggested time to book it instead, or leave the date out."
+    )
+    rows = dialog.locator(".series-row")
+    expect(rows).to_have_count(10)
+    expect(dialog.locator(".series-conflict")).to_have_count(2)
+    expect(dialog.locator(".series-conflict").first).to_contain_text("nearest free:")
+    shoot(page, "series-preview")
+    # The third date's suggested time is booked instead; the sixth is left out.
+    tick = dialog.locator(".series-conflict").first.locator("input")
+    tick.click()
+    expect(tick).to_be_checked()
+    book_button(page).click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_text("Booked 9 appointments for Grace Liu")).to_be_visible()
+
+    booked = wait_for(lambda: series_rows(engine, doctor_id, world["grace"]), what="the series")
+    assert len(booked) == 9 and len({b.series_id for b in booked}) == 1 and booked[0].series_id is not None
+    starts = [b.starts_at for b in booked]
+    assert first + 2 * WEEK not in starts and first + 5 * WEEK not in starts
+    assert abs(starts[2] - (first + 2 * WEEK)) <= timedelta(days=3)  # the suggested time
+    assert {start.time() for i, start in enumerate(starts) if i != 2} == {first.time()}
+    assert {start.weekday() for i, start in enumerate(starts) if i != 2} == {first.weekday()}
+
+    # The calendar marks the series; cancelling the fourth date "and the following" leaves the first three.
+    mark = event(page, f"appointment-{booked[0].id}")
+    expect(mark).to_contain_text("↻")
+    open_week_of(page, booked[3].starts_at.date())
+    event(page, f"appointment-{booked[3].id}").click()
+    details = page.locator("#details-dialog")
+    expect(details.locator("#details-series")).to_have_text("↻ Weekly series: 4 of 9")
+    details.get_by_role("button", name="Cancel appointment…").click()
+    details.locator("#reason").fill("Therapy ends early")
+    details.locator("#cancel-following").check()
+    details.get_by_role("button", name="Cancel appointment", exact=True).click()
+    expect(page.get_by_text("6 appointments of the series cancelled")).to_be_visible()
+    statuses = [b.status for b in series_rows(engine, doctor_id, world["grace"])]
+    assert statuses == ["scheduled"] * 3 + ["cancelled"] * 6
