@@ -6,7 +6,7 @@ nothing stores them. Times are naive clinic local time; ``now`` arguments are aw
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -281,15 +281,29 @@ def free_slots_in_organisation(
     doctor_id: int | None = None,
     now: datetime | None = None,
     honour_limits: bool = True,
+    only_days: Collection[date] | None = None,
 ) -> dict[int, list[OfferedSlot]]:
     """``free_slots_between`` for a caller that has checked the actor's rights in the organisation
     itself (a psychiatrist booking for their own patient with their own doctor record).
+    ``only_days`` limits the answer to those days of the range.
 
     ``honour_limits`` False leaves out the agendas' minimum notice and horizon (an urgent booking);
     buffers always count."""
     if last_day < first_day:
         raise SchedulingError("The last day is before the first day.")
-    now = now or utcnow()
+    groups, booked = free_slot_data(session, organisation_id, first_day, last_day, doctor_id)
+    return free_slots_from(groups, booked, first_day, last_day, now or utcnow(), honour_limits, only_days)
+
+
+# Per doctor and clinic time zone, each agenda's rule with its id, clinic id and clinic name.
+AgendaGroups = dict[tuple[int, str], list[tuple[AgendaRule, int, int, str]]]
+
+
+def free_slot_data(
+    session: Session, organisation_id: int, first_day: date, last_day: date, doctor_id: int | None = None
+) -> tuple[AgendaGroups, Mapping[int, Iterable[tuple[datetime, datetime]]]]:
+    """The two queries behind free slots: agendas and bookings of the range (and of a buffer
+    around it), for :func:`free_slots_from`, which a caller may run on them more than once."""
     since = datetime.combine(first_day, time.min)
     params = dict(
         organisation=organisation_id,
@@ -305,14 +319,14 @@ def free_slots_in_organisation(
     agendas = _AGENDAS_IN_RANGE if doctor_id is None else _DOCTOR_AGENDAS_IN_RANGE
     bookings = _BOOKED_IN_RANGE if doctor_id is None else _DOCTOR_BOOKED_IN_RANGE
     # One computation per doctor and clinic time zone: "past" depends on the zone, nothing else does.
-    groups: dict[tuple[int, str], list[tuple[AgendaRule, int, int, str]]] = {}
+    groups: AgendaGroups = {}
     widest_buffer = 0
     for agenda_id, doctor, clinic_id, *rule_fields, clinic_name, timezone in connection.execute(agendas, params).all():
         rule = _rule_from_columns(*rule_fields)
         widest_buffer = max(widest_buffer, rule.buffer_minutes)
         groups.setdefault((doctor, timezone), []).append((rule, agenda_id, clinic_id, clinic_name))
     if not groups:
-        return {}
+        return {}, {}
     if widest_buffer:
         # Bookings just outside the range count when they come within a buffer of its slots.
         reach = timedelta(minutes=widest_buffer)
@@ -327,6 +341,39 @@ def free_slots_in_organisation(
     else:
         # One doctor's rows are (start, end) pairs already, with no doctor column to regroup by.
         booked = {doctor_id: rows}
+    return groups, booked
+
+
+def free_times_from(
+    groups: AgendaGroups,
+    booked: Mapping[int, Iterable[tuple[datetime, datetime]]],
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    only_days: Collection[date] | None = None,
+) -> set[tuple[datetime, datetime]]:
+    """Only the ``(start, end)`` of the free slots of :func:`free_slots_from` (every doctor read),
+    for a caller that needs no agenda or clinic per slot: a series checking its dates."""
+    times: set[tuple[datetime, datetime]] = set()
+    for (doctor, timezone), agendas in groups.items():
+        clinic_now = local_now(now, timezone)
+        offers = _free_slot_offers(
+            [rule for rule, *_ in agendas], booked.get(doctor, ()), first_day, last_day, clinic_now, clinic_now, only_days
+        )
+        times.update((start, end) for start, end, _ in offers)
+    return times
+
+
+def free_slots_from(
+    groups: AgendaGroups,
+    booked: Mapping[int, Iterable[tuple[datetime, datetime]]],
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    honour_limits: bool = True,
+    only_days: Collection[date] | None = None,
+) -> dict[int, list[OfferedSlot]]:
+    """Free slots per doctor from what :func:`free_slot_data` read, without another query."""
     result: dict[int, list[OfferedSlot]] = {}
     in_several_zones: set[int] = set()
     blank = object.__new__
@@ -340,6 +387,7 @@ def free_slots_in_organisation(
             last_day,
             clinic_now,
             now=clinic_now if honour_limits else None,
+            only_days=only_days,
         )
         details = [detail for _, *detail in agendas]
         slots = []

@@ -35,6 +35,8 @@ from miwell.scheduling.services.appointments import (
     _client_for,
     _history,
     _note,
+    free_slot_data,
+    free_times_from,
     free_slots_in_organisation,
 )
 from miwell.scheduling.services.common import (
@@ -76,10 +78,16 @@ def _rule(every_weeks: int, count: int | None, until: date | None, first: dateti
 
 
 def _offered(
-    session: Session, organisation_id: int, doctor_id: int, first_day: date, last_day: date, now: datetime
+    session: Session,
+    organisation_id: int,
+    doctor_id: int,
+    days: set[date],
+    now: datetime,
 ) -> list[OfferedSlot]:
-    """The doctor's free slots from ``first_day`` to ``last_day``: two queries for the whole range."""
-    return free_slots_in_organisation(session, organisation_id, first_day, last_day, doctor_id, now).get(doctor_id, [])
+    """The doctor's free slots on ``days``: two queries and one pass, however far apart they are."""
+    return free_slots_in_organisation(
+        session, organisation_id, min(days), max(days), doctor_id, now, only_days=days
+    ).get(doctor_id, [])
 
 
 def preview_series(
@@ -98,11 +106,25 @@ def preview_series(
     _owned(session, Doctor, doctor_id, organisation_id)
     rule = _rule(every_weeks, count, until, first_start)
     starts = occurrences(first_start, rule)
-    window = ALTERNATIVE_WINDOW
-    offered = _offered(
-        session, organisation_id, doctor_id, (starts[0] - window).date(), (starts[-1] + window).date(), now or utcnow()
-    )
-    plan = plan_series(starts, [(slot.start, slot.end) for slot in offered])
+    now = now or utcnow()
+    # One read of the agendas and bookings of the whole range; then the free slots of the dates
+    # themselves and, only for those that do not fit, of the days around them.
+    first_day, last_day = (starts[0] - ALTERNATIVE_WINDOW).date(), (starts[-1] + ALTERNATIVE_WINDOW).date()
+    groups, booked = free_slot_data(session, organisation_id, first_day, last_day, doctor_id)
+
+    def free_on(days: set[date]) -> set[tuple[datetime, datetime]]:
+        return free_times_from(groups, booked, first_day, last_day, now, only_days=days)
+
+    free = free_on({start.date() for start in starts})
+    plan = plan_series(starts, free)
+    around = {
+        (item.start + timedelta(days=shift)).date()
+        for item in plan
+        if not item.fits
+        for shift in range(-ALTERNATIVE_WINDOW.days, ALTERNATIVE_WINDOW.days + 1)
+    }
+    if around:
+        plan = plan_series(starts, free | free_on(around))
     return [
         SeriesDate(
             item.start,
@@ -145,9 +167,7 @@ def book_series(
     doctor = _owned(session, Doctor, doctor_id, organisation_id)
     patient = _owned(session, ClinicPatient, patient_id, organisation_id)
     client = _client_for(session, organisation_id, patient, client_id)
-    offered = {
-        slot.start: slot for slot in _offered(session, organisation_id, doctor_id, chosen[0].date(), chosen[-1].date(), now)
-    }
+    offered = {slot.start: slot for slot in _offered(session, organisation_id, doctor_id, {s.date() for s in chosen}, now)}
     missing = [start for start in chosen if start not in offered]
     if missing:
         named = ", ".join(f"{day_text(start.date())} at {clock(start)}" for start in missing[:3])
