@@ -5,6 +5,7 @@ from miwell.pages import patient_history, psychiatrist_patient, psychiatrist_rev
 from miwell.pages import admin_organisation, admin_organisations, staff_clients, staff_doctor, staff_doctors, staff_patients
 from miwell.pages import staff_calendar, staff_reports
 from miwell.pages import admin_outbox, admin_psychiatrists, invite, psychiatrist_status
+from miwell.pages import patient_book
 
 __all__ = [
     "account",
@@ -15,6 +16,7 @@ __all__ = [
     "admin_outbox",
     "admin_psychiatrists",
     "login",
+    "patient_book",
     "patient_history",
     "patient_home",
     "psychiatrist_home",

@@ -18,6 +18,7 @@ def _clinic_row(row: rx.Var) -> rx.Component:
         rx.table.cell(rx.text(row["name"], weight="medium")),
         rx.table.cell(row["address"]),
         rx.table.cell(row["timezone"]),
+        rx.table.cell(row["cutoff"] + " h"),
         rx.table.cell(
             rx.hstack(
                 rx.button("Edit", size="1", variant="soft", on_click=S.edit_clinic(row["id"])),
@@ -36,7 +37,7 @@ def _clinics() -> rx.Component:
         rx.cond(
             S.clinics.length() > 0,
             rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in ("Clinic", "Address", "Time zone", "")])),
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in ("Clinic", "Address", "Time zone", "Online cancel until", "")])),
                 rx.table.body(rx.foreach(S.clinics, _clinic_row)),
                 variant="surface",
                 width="100%",
@@ -50,6 +51,15 @@ def _clinics() -> rx.Component:
                 field("Name", "name", default_value=S.clinic_form.get("name", "")),
                 field("Address", "address", default_value=S.clinic_form.get("address", "")),
                 static_select_field("Time zone", "timezone", TIMEZONES, default_value=S.clinic_form.get("timezone", "Europe/London")),
+                field(
+                    "Patients may cancel online until (hours before)",
+                    "cancel_cutoff_hours",
+                    type="number",
+                    default_value=S.clinic_form.get("cutoff", "24"),
+                    min="0",
+                    max="720",
+                    hint="Later than that they call the clinic. Applies when online booking is open.",
+                ),
                 rx.hstack(
                     rx.button(rx.cond(editing, "Save clinic", "Add clinic"), type="submit"),
                     rx.cond(editing, rx.button("Stop editing", variant="soft", color_scheme="gray", type="button", on_click=S.new_clinic)),
@@ -98,6 +108,23 @@ def _staff() -> rx.Component:
             ),
             on_submit=S.create_staff,
             key=S.staff_key,
+        ),
+    )
+
+
+def _online_booking() -> rx.Component:
+    return section_card(
+        "Online booking",
+        rx.el.label(
+            rx.switch(checked=S.online_booking, on_change=S.set_online_booking, id="online-booking"),
+            rx.text("Patients with a linked MiWell account may book and cancel online", size="2"),
+            style={"display": "inline-flex", "alignItems": "center", "gap": "0.6em"},
+        ),
+        rx.text(
+            "They see only free times (agendas' notice, horizon and buffers kept), book for themselves, and cancel with a "
+            "reason until each clinic's cut-off. Off by default.",
+            size="1",
+            color_scheme="gray",
         ),
     )
 
@@ -177,7 +204,9 @@ def admin_organisation() -> rx.Component:
                 rx.heading(S.name, size="7"),
                 rx.grid(
                     _clinics(),
-                    rx.vstack(_staff(), _crisis_lines(), safety_contacts_card(), _settings(), spacing="4", width="100%"),
+                    rx.vstack(
+                        _staff(), _online_booking(), _crisis_lines(), safety_contacts_card(), _settings(), spacing="4", width="100%"
+                    ),
                     columns=rx.breakpoints(initial="1", md="2"),
                     spacing="4",
                     align="start",

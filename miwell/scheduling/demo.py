@@ -151,6 +151,8 @@ def load_demo(session: Session) -> None:
     ]
     _accept_demo_links(session, [account for *_, account in (*DOCTORS, *PATIENTS) if account])
     service.set_crisis_lines(session, admin, organisation_id, CRISIS_LINES)
+    # The demo clinic lets its patients book and cancel online, so the patient's side can be tried.
+    service.set_online_booking(session, admin, organisation_id, True)
     self_clients = [service.create_client(session, desk, patient_id=p.id) for p in (patients[0], patients[1], patients[3])]
     carers = [service.create_client(session, desk, full_name=n, phone=ph, email=e) for n, ph, e in CLIENTS]
 

@@ -46,6 +46,8 @@ class Organisation(SQLModel, table=True):
     name: str = Field(max_length=120, unique=True)
     # Bumped with every change an open calendar must show; its pages poll this one integer.
     calendar_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Whether its patients with a linked MiWell account may book and cancel online (off until an admin opens it).
+    online_booking: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -54,6 +56,7 @@ class Clinic(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("organisation_id", "name", name="uq_clinics_org_name"),
         UniqueConstraint("id", "organisation_id", name="uq_clinics_id_org"),
+        CheckConstraint("cancel_cutoff_hours BETWEEN 0 AND 720", name="ck_clinics_cancel_cutoff"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -64,6 +67,8 @@ class Clinic(SQLModel, table=True):
     address: str = Field(max_length=300)
     # IANA name (Europe/London): agendas and appointments of the clinic are in its local time.
     timezone: str = Field(max_length=64)
+    # A patient may cancel online until this many hours before the start; later they call the clinic.
+    cancel_cutoff_hours: int = Field(default=24, sa_column_kwargs={"server_default": "24"})
     created_at: datetime = Field(default_factory=utcnow)
 
 

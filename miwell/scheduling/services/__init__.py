@@ -75,6 +75,7 @@ from miwell.scheduling.services.organisations import (
     list_organisations,
     list_staff,
     rename_organisation,
+    set_online_booking,
     update_clinic,
 )
 from miwell.scheduling.services.people import (
@@ -174,6 +175,7 @@ __all__ = [
     "parse_count",
     "parse_minutes",
     "rename_organisation",
+    "set_online_booking",
     "reschedule",
     "rule_of",
     "status_history",

@@ -39,6 +39,8 @@ from miwell.scheduling.services.common import (
 )
 from miwell.scheduling.services.errors import NOT_FOUND, NotFound, SchedulingError
 
+MAX_CANCEL_CUTOFF_HOURS = 720
+
 # --- organisations (admin) -------------------------------------------------------------------
 
 
@@ -49,6 +51,7 @@ class OrganisationRow:
     clinics: int
     staff: int
     doctors: int
+    online_booking: bool = False
 
 
 def _count_of(model: type[SQLModel], column: object):
@@ -64,6 +67,7 @@ def list_organisations(session: Session, actor: CurrentUser) -> list[Organisatio
             _count_of(Clinic, Clinic.organisation_id),
             _count_of(User, User.organisation_id),
             _count_of(Doctor, Doctor.organisation_id),
+            Organisation.online_booking,
         ).order_by(Organisation.name)
     ).all()
     return [OrganisationRow(*row) for row in rows]
@@ -75,6 +79,16 @@ def get_organisation(session: Session, actor: CurrentUser, organisation_id: int)
         if row.id == organisation_id:
             return row
     raise NotFound(NOT_FOUND)
+
+
+def set_online_booking(session: Session, actor: CurrentUser, organisation_id: int, enabled: bool) -> Organisation:
+    """Open or close online booking and cancelling to the organisation's linked patients."""
+    _require_admin(actor)
+    organisation = _organisation(session, organisation_id)
+    organisation.online_booking = enabled is True
+    session.add(organisation)
+    session.flush()
+    return organisation
 
 
 def _organisation_name(session: Session, raw: str, keep_id: int | None = None) -> str:
@@ -134,11 +148,18 @@ class ClinicRow:
     name: str
     address: str
     timezone: str
+    cancel_cutoff_hours: int = 24
 
 
 def _clinic_row(clinic: Clinic) -> ClinicRow:
     assert clinic.id is not None
-    return ClinicRow(clinic.id, clinic.name, clinic.address, clinic.timezone)
+    return ClinicRow(clinic.id, clinic.name, clinic.address, clinic.timezone, clinic.cancel_cutoff_hours)
+
+
+def _cutoff(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_CANCEL_CUTOFF_HOURS:
+        raise SchedulingError(f"Online cancelling must close from 0 to {MAX_CANCEL_CUTOFF_HOURS} hours before an appointment.")
+    return value
 
 
 def list_clinics(session: Session, actor: CurrentUser, organisation_id: int | None = None) -> list[ClinicRow]:
@@ -166,16 +187,35 @@ def _clinic_fields(session: Session, organisation_id: int, name: str, address: s
     return clean_name, clean_address, _timezone(timezone)
 
 
-def create_clinic(session: Session, actor: CurrentUser, organisation_id: int, name: str, address: str, timezone: str) -> Clinic:
+def create_clinic(
+    session: Session,
+    actor: CurrentUser,
+    organisation_id: int,
+    name: str,
+    address: str,
+    timezone: str,
+    cancel_cutoff_hours: int = 24,
+) -> Clinic:
     _require_admin(actor)
     _organisation(session, organisation_id)
     clean_name, clean_address, tz = _clinic_fields(session, organisation_id, name, address, timezone, None)
-    clinic = Clinic(organisation_id=organisation_id, name=clean_name, address=clean_address, timezone=tz)
+    clinic = Clinic(
+        organisation_id=organisation_id, name=clean_name, address=clean_address, timezone=tz,
+        cancel_cutoff_hours=_cutoff(cancel_cutoff_hours),
+    )  # fmt: skip
     _flush_unique(session, clinic, f"This organisation already has a clinic called {clean_name}.")
     return clinic
 
 
-def update_clinic(session: Session, actor: CurrentUser, clinic_id: int, name: str, address: str, timezone: str) -> Clinic:
+def update_clinic(
+    session: Session,
+    actor: CurrentUser,
+    clinic_id: int,
+    name: str,
+    address: str,
+    timezone: str,
+    cancel_cutoff_hours: int | None = None,
+) -> Clinic:
     _require_admin(actor)
     clinic = session.get(Clinic, clinic_id) if is_id(clinic_id) else None
     if clinic is None:
@@ -183,6 +223,8 @@ def update_clinic(session: Session, actor: CurrentUser, clinic_id: int, name: st
     clinic.name, clinic.address, clinic.timezone = _clinic_fields(
         session, clinic.organisation_id, name, address, timezone, clinic_id
     )
+    if cancel_cutoff_hours is not None:
+        clinic.cancel_cutoff_hours = _cutoff(cancel_cutoff_hours)
     _flush_unique(session, clinic, f"This organisation already has a clinic called {clinic.name}.")
     return clinic
 

@@ -87,6 +87,7 @@ class OrganisationPageState(AuthState):
     crisis_error: str = ""
     crisis_key: int = 0
     crisis_defaults: bool = True
+    online_booking: bool = False
 
     def _load(self, user: CurrentUser) -> str:
         organisation_id = service.parse_id(self.org_ref)
@@ -106,7 +107,11 @@ class OrganisationPageState(AuthState):
         organisation, clinics, staff, lines = result
         self._show_lines(lines)
         self.name = organisation.name
-        self.clinics = [{"id": str(c.id), "name": c.name, "address": c.address, "timezone": c.timezone} for c in clinics]
+        self.online_booking = organisation.online_booking
+        self.clinics = [
+            {"id": str(c.id), "name": c.name, "address": c.address, "timezone": c.timezone, "cutoff": str(c.cancel_cutoff_hours)}
+            for c in clinics
+        ]
         self.staff = [{"name": u.full_name, "email": u.email, "phone": u.phone, "since": u.since} for u in staff]
         return ""
 
@@ -156,6 +161,18 @@ class OrganisationPageState(AuthState):
         return rx.toast.success("Crisis lines saved. Patients linked to this organisation see them now.")
 
     @rx.event
+    def set_online_booking(self, value: bool):
+        user = self._require(ADMIN)
+        if user is None:
+            return self._turn_away(self._current_user())
+        enabled = value is True
+        _, error = _run(lambda s: service.set_online_booking(s, user, service.parse_id(self.org_ref), enabled))
+        if error:
+            return rx.toast.error(error)
+        self.online_booking = enabled
+        return rx.toast.success("Patients can now book and cancel online." if enabled else "Online booking is closed.")
+
+    @rx.event
     def rename(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(ADMIN)
@@ -197,11 +214,14 @@ class OrganisationPageState(AuthState):
             return self._turn_away(self._current_user())
         editing = self.clinic_form.get("id", "")
         fields = (_form(form, "name"), _form(form, "address"), _form(form, "timezone"))
-        _, error = _run(
-            lambda s: service.update_clinic(s, user, service.parse_id(editing), *fields)
-            if editing
-            else service.create_clinic(s, user, service.parse_id(self.org_ref), *fields)
-        )
+
+        def write(s):
+            cutoff = service.parse_count(form.get("cancel_cutoff_hours") or "24", "hours before", 720)
+            if editing:
+                return service.update_clinic(s, user, service.parse_id(editing), *fields, cancel_cutoff_hours=cutoff)
+            return service.create_clinic(s, user, service.parse_id(self.org_ref), *fields, cancel_cutoff_hours=cutoff)
+
+        _, error = _run(write)
         if error:
             self.clinic_error = error
             return

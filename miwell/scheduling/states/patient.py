@@ -11,12 +11,13 @@ import dataclasses
 import reflex as rx
 
 from miwell.accounts.core.rules import Role
-from miwell.accounts.states.auth import AuthState
+from miwell.accounts.states.auth import AuthState, form_data, text_arg
 from miwell.ids import as_id
 from miwell.scheduling.core.formatting import clock, day_text
 from miwell.scheduling.core.reports import appointments_ics
 from miwell.scheduling.core.status import status_label
 from miwell.scheduling.services import calendar as calendar_service
+from miwell.scheduling.services import self_booking
 from miwell.scheduling.states.common import _run
 
 PATIENT = Role.PATIENT.value
@@ -32,13 +33,18 @@ class PatientAppointment:
     address: str = ""
     status: str = ""
     status_label: str = ""
+    cancel_until: str = ""  # "until Mon 7 Dec 2026, 09:00" while the patient may cancel online
 
 
 class PatientAppointmentsState(AuthState):
     appointments: list[PatientAppointment] = []
     has_clinic: bool = False
+    can_book: bool = False  # some organisation of theirs lets them book online
     loaded: bool = False
     error: str = ""
+    cancelling_id: int = 0
+    cancelling_label: str = ""
+    cancel_error: str = ""
 
     @rx.event
     def load(self):
@@ -46,12 +52,19 @@ class PatientAppointmentsState(AuthState):
         if user is None:
             self.appointments, self.has_clinic = [], False
             return  # the page guard turns anyone else away
+        self._load(user)
 
+    def _load(self, user) -> None:
         def read(s):
-            return calendar_service.patient_has_clinic(s, user), calendar_service.patient_upcoming(s, user)
+            return (
+                calendar_service.patient_has_clinic(s, user),
+                calendar_service.patient_upcoming(s, user),
+                self_booking.cancellable_ids(s, user),
+                bool(self_booking.bookable_doctors(s, user)),
+            )
 
         result, self.error = _run(read)
-        self.has_clinic, records = result or (False, [])
+        self.has_clinic, records, cancellable, self.can_book = result or (False, [], {}, False)
         self.appointments = [
             PatientAppointment(
                 id=r.id,
@@ -62,10 +75,42 @@ class PatientAppointmentsState(AuthState):
                 address=r.clinic_address,
                 status=r.status,
                 status_label=status_label(r.status),
+                cancel_until=cancellable.get(r.id, ""),
             )
             for r in records
         ]
         self.loaded = True
+
+    @rx.event
+    def ask_cancel(self, appointment_id: int):
+        found = next((a for a in self.appointments if a.id == appointment_id and a.cancel_until), None)
+        if found is not None:
+            self.cancelling_id, self.cancel_error = found.id, ""
+            self.cancelling_label = f"{found.day}, {found.hours} with {found.doctor}"
+
+    @rx.event
+    def keep(self):
+        self.cancelling_id, self.cancel_error = 0, ""
+
+    @rx.event
+    def set_cancel_open(self, value: bool):
+        if not value:
+            self.cancelling_id, self.cancel_error = 0, ""
+
+    @rx.event
+    def confirm_cancel(self, form: dict):
+        form = form_data(form)
+        user = self._require(PATIENT)
+        if user is None:
+            return self._turn_away(self._current_user())
+        appointment_id, reason = self.cancelling_id, text_arg(form.get("reason"), 600)
+        _, error = _run(lambda s: self_booking.patient_cancel(s, user, appointment_id, reason))
+        if error:
+            self.cancel_error = error
+            return
+        self.cancelling_id, self.cancel_error = 0, ""
+        self._load(user)
+        return rx.toast.success("Appointment cancelled. The clinic has been told.")
 
     @rx.event
     def download(self, appointment_id: int):
