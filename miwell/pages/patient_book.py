@@ -33,7 +33,9 @@ def _day(day: BookDay) -> rx.Component:
 def _times() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.icon_button(rx.icon("chevron-left"), variant="soft", on_click=B.shift_week(-1), aria_label="Earlier week"),
+            rx.icon_button(
+                rx.icon("chevron-left"), variant="soft", on_click=B.shift_week(-1), aria_label="Earlier week", disabled=B.at_first_week
+            ),
             rx.text(B.week_label, weight="medium", id="book-week"),
             rx.icon_button(rx.icon("chevron-right"), variant="soft", on_click=B.shift_week(1), aria_label="Later week"),
             justify="between",

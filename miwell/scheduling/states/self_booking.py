@@ -35,6 +35,7 @@ class PatientBookingState(AuthState):
     doctor: str = ""
     week_start: str = ""
     week_label: str = ""
+    at_first_week: bool = True  # nothing earlier than today to go back to
     days: list[BookDay] = []
     chosen: str = ""
     chosen_label: str = ""
@@ -55,6 +56,7 @@ class PatientBookingState(AuthState):
             )
         self.days = [BookDay(day_text(d), items) for d, items in sorted(by_day.items())]
         self.week_label = f"{short_date(first)} – {short_date(first + timedelta(days=DAYS_SHOWN - 1))}"
+        self.at_first_week = first <= _today()
         if self.chosen not in {s["start"] for day in self.days for s in day.slots}:
             self.chosen, self.chosen_label = "", ""
 

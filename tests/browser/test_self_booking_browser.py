@@ -1,0 +1,101 @@
+"""A patient books and cancels their own appointment in Chromium, and the receptionist's open
+calendar shows both without reloading.
+
+The demo organisation has opened online booking; the test makes its own doctor so that its slots
+touch no other test's.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, time, timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import Session, select
+
+from miwell.accounts.models import User
+from miwell.accounts.services import CurrentUser
+from miwell.db import make_engine
+from miwell.scheduling import services as service
+from miwell.scheduling.core.formatting import day_text
+from miwell.scheduling.models import Appointment, Clinic, ClinicPatient
+from tests.browser.helpers import at, log_in, log_in_as
+from tests.browser.test_agenda_limits_browser import ZONE, working_day_from
+from tests.browser.test_calendar_browser import event, free_id, open_week_of, wait_for
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def world(live_app):
+    engine = make_engine(live_app.database_url)
+    day = working_day_from(datetime.now(ZONE).date() + timedelta(days=2))
+    with Session(engine) as s:
+        desk = CurrentUser.of(s.exec(select(User).where(User.email == "staff@miwell.example")).one())
+        clinic = s.exec(select(Clinic).where(Clinic.organisation_id == desk.organisation_id).order_by(Clinic.id)).first()
+        doctor = service.create_doctor(s, desk, full_name=f"Dr Online {uuid.uuid4().hex[:6]}", speciality="Psychiatry")
+        service.create_agenda(
+            s, desk, doctor.id, clinic_id=clinic.id, start_date=day, end_date=day, start_time=time(14),
+            end_time=time(16), slot_minutes=60, weekdays=(day.weekday(),),
+        )  # fmt: skip
+        pat = s.exec(select(ClinicPatient.id).where(ClinicPatient.full_name == "Pat Patient")).one()
+        s.commit()
+        world = dict(engine=engine, doctor_id=doctor.id, name=doctor.full_name, day=day, pat=pat)
+    yield world
+    engine.dispose()
+
+
+def test_a_patient_books_and_cancels_and_the_desk_sees_it_live(new_page, world):
+    engine, doctor_id, day = world["engine"], world["doctor_id"], world["day"]
+    start = datetime.combine(day, time(14))
+    desk = new_page()
+    log_in_as(desk, "staff")
+    open_week_of(desk, day)
+    expect(event(desk, free_id(doctor_id, start))).to_be_visible()
+    desk.evaluate("window.__stayed = true")
+
+    patient: Page = new_page(390, 844)
+    log_in(patient, "patient@miwell.example")
+    expect(patient).to_have_url(at("/patient"))
+    patient.locator("#book-appointment").click()
+    expect(patient).to_have_url(at("/patient/book"))
+    patient.locator("#book-doctor").select_option(str(doctor_id))
+    # The week shown starts today, and the doctor's one day is at most four days ahead.
+    expect(patient.locator("#book-times")).to_contain_text(day_text(day))
+    # Free times only: a time, a clinic in the title, nobody's name.
+    expect(patient.locator(".patient-slot")).to_have_count(2)
+    patient.locator(".patient-slot", has_text="14:00").click()
+    expect(patient.locator("#book-chosen")).to_contain_text("at 14:00")
+    patient.screenshot(path="artifacts/browser/self-booking-360.png", full_page=True)
+    patient.locator("#confirm-booking").click()
+    expect(patient).to_have_url(at("/patient"))
+    expect(patient.get_by_text("Booked:")).to_be_visible()
+
+    [booked] = wait_for(lambda: _active(engine, doctor_id, start), what="the patient's booking")
+    assert booked.patient_id == world["pat"] and booked.note == "Booked online by the patient"
+    # The receptionist's calendar shows it without a reload.
+    expect(event(desk, f"appointment-{booked.id}")).to_be_visible(timeout=10000)
+    expect(event(desk, free_id(doctor_id, start))).to_have_count(0)
+
+    card = patient.locator(f'.patient-appointment[data-appointment-id="{booked.id}"]')
+    expect(card).to_contain_text(world["name"])
+    card.locator(".cancel-appointment").click()
+    patient.locator("#cancel-reason").fill("I have to work that afternoon")
+    patient.get_by_role("button", name="Cancel appointment", exact=True).click()
+    expect(patient.get_by_text("Appointment cancelled. The clinic has been told.")).to_be_visible()
+    expect(card).to_contain_text("cancelled")
+    wait_for(lambda: not _active(engine, doctor_id, start), what="the cancellation")
+    expect(event(desk, free_id(doctor_id, start))).to_be_visible(timeout=10000)
+    assert desk.evaluate("window.__stayed === true")
+
+
+def _active(engine, doctor_id: int, start: datetime) -> list[Appointment]:
+    with Session(engine) as s:
+        return list(
+            s.exec(
+                select(Appointment).where(
+                    Appointment.doctor_id == doctor_id, Appointment.starts_at == start, Appointment.status != "cancelled"
+                )
+            ).all()
+        )
