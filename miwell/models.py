@@ -26,6 +26,8 @@ from miwell.scheduling.models import (
     Doctor,
     Organisation,
     UrgentRequest,
+    WaitlistEntry,
+    WaitlistOffer,
 )
 from miwell.wellbeing.models import (
     DailySuggestion,
@@ -78,6 +80,8 @@ __all__ = [
     "SignInHandoff",
     "TaskPin",
     "UrgentRequest",
+    "WaitlistEntry",
+    "WaitlistOffer",
     "User",
     "WellbeingTask",
     "WellbeingTaskVersion",

@@ -48,6 +48,8 @@ class Settings:
     public_url: str = "http://localhost:3000"
     alert_email_seconds: int = 300
     alert_escalate_seconds: int = 1800
+    # How long a freed slot is held for the waiting patient it was offered to.
+    waitlist_hold_minutes: int = 30
 
 
 def default_database_url() -> str:
@@ -68,4 +70,5 @@ def get_settings() -> Settings:
         public_url=(os.environ.get("MIWELL_PUBLIC_URL", "").strip() or "http://localhost:3000").rstrip("/"),
         alert_email_seconds=int(os.environ.get("MIWELL_ALERT_EMAIL_SECONDS", "300")),
         alert_escalate_seconds=int(os.environ.get("MIWELL_ALERT_ESCALATE_SECONDS", "1800")),
+        waitlist_hold_minutes=max(1, int(os.environ.get("MIWELL_WAITLIST_HOLD_MINUTES", "30"))),
     )

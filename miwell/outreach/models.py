@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from miwell.timeutil import utcnow
 
 OUTBOX_STATUSES = ("queued", "sending", "sent", "failed", "cancelled", "held")
-OUTBOX_KINDS = ("alert", "escalation", "reminder", "nudge", "digest", "appointment")
+OUTBOX_KINDS = ("alert", "escalation", "reminder", "nudge", "digest", "appointment", "waitlist")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

@@ -4,8 +4,8 @@ started by ``scripts/run.sh`` beside the app:
 
     huey_consumer miwell.outreach.tasks.huey
 
-Every minute it runs the scans (unseen alerts, reminders, digests, appointment reminders) and
-sends what is due from the outbox. The outbox, not the queue, is the record: a restart of the
+Every minute it passes on waiting-list offers that ended, runs the scans (unseen alerts, reminders,
+digests, appointment reminders) and sends what is due from the outbox. The outbox, not the queue, is the record: a restart of the
 consumer loses nothing, because the next minute's run finds the same rows.
 """
 
@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from miwell.db import session_scope
 from miwell.outreach.services import outbox, scans
 from miwell.outreach.services.mailer import configured_mailer
+from miwell.scheduling.services import waitlist
 from miwell.settings import INSTANCE_DIR
 
 log = logging.getLogger("miwell.outreach")
@@ -45,6 +46,8 @@ def run_once() -> tuple[scans.ScanReport, outbox.SendReport]:
     mailer = configured_mailer()
     try:
         with session_scope() as session:
+            # Waiting-list offers past their time pass on first, so their emails go in this pass.
+            waitlist.expire_offers(session)
             found = scans.run_scans(session)
     except IntegrityError:
         # Another worker queued the same messages a moment earlier (the keys are unique): its

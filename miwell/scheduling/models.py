@@ -271,6 +271,89 @@ event.listen(
 )
 
 
+WAITLIST_STATUSES = ("waiting", "offered", "booked", "expired", "withdrawn")
+OFFER_STATUSES = ("offered", "accepted", "declined", "expired", "released")
+# Morning before 12:00, afternoon before 17:00, evening after: bit 1, 2 and 4 of times_of_day.
+TIMES_OF_DAY = (("morning", 1), ("afternoon", 2), ("evening", 4))
+
+
+class WaitlistEntry(SQLModel, table=True):
+    """A patient waiting for a time with a doctor, or with any doctor of a clinic, within a date
+    range and at preferred times of day. Urgent entries come first, then the oldest."""
+
+    __tablename__ = "waitlist_entries"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({', '.join(repr(s) for s in WAITLIST_STATUSES)})", name="ck_waitlist_status"),
+        CheckConstraint("doctor_id IS NOT NULL OR clinic_id IS NOT NULL", name="ck_waitlist_whom"),
+        CheckConstraint("last_day >= first_day", name="ck_waitlist_days"),
+        CheckConstraint("times_of_day BETWEEN 1 AND 7", name="ck_waitlist_times"),
+        _org_fk("patient_id", "clinic_patients", "fk_waitlist_patient", ondelete="CASCADE"),
+        _org_fk("doctor_id", "doctors", "fk_waitlist_doctor", ondelete="CASCADE"),
+        _org_fk("clinic_id", "clinics", "fk_waitlist_clinic", ondelete="CASCADE"),
+        Index("ix_waitlist_org_status", "organisation_id", "status"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    organisation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False)
+    )
+    patient_id: int = Field(index=True)
+    doctor_id: Optional[int] = Field(default=None)
+    clinic_id: Optional[int] = Field(default=None)
+    first_day: date
+    last_day: date
+    times_of_day: int = Field(default=7)
+    urgent: bool = Field(default=False)
+    note: str = Field(default="", max_length=500)
+    status: str = Field(default="waiting", max_length=12)
+    created_by_id: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+    status_changed_at: datetime = Field(default_factory=utcnow)
+    appointment_id: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("appointments.id", ondelete="SET NULL"), nullable=True)
+    )
+
+
+class WaitlistOffer(SQLModel, table=True):
+    """A freed slot held for one waiting patient until ``expires_at``: nobody else is offered it or
+    can book it meanwhile. Accepted, it becomes an appointment; declined or expired, it passes on."""
+
+    __tablename__ = "waitlist_offers"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({', '.join(repr(s) for s in OFFER_STATUSES)})", name="ck_waitlist_offer_status"),
+        CheckConstraint("ends_at > starts_at", name="ck_waitlist_offer_times"),
+        # One live hold per slot of a doctor.
+        Index(
+            "uq_waitlist_offers_held",
+            "doctor_id",
+            "starts_at",
+            unique=True,
+            sqlite_where=text("status = 'offered'"),
+            postgresql_where=text("status = 'offered'"),
+        ),
+        Index("ix_waitlist_offers_org_status", "organisation_id", "status"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    organisation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False)
+    )
+    entry_id: int = Field(sa_column=Column(Integer, ForeignKey("waitlist_entries.id", ondelete="CASCADE"), nullable=False, index=True))
+    doctor_id: int = Field(sa_column=Column(Integer, ForeignKey("doctors.id", ondelete="CASCADE"), nullable=False))
+    clinic_id: int = Field(sa_column=Column(Integer, ForeignKey("clinics.id", ondelete="CASCADE"), nullable=False))
+    starts_at: NaiveDatetime
+    ends_at: NaiveDatetime
+    status: str = Field(default="offered", max_length=12)
+    offered_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    answered_at: Optional[datetime] = Field(default=None)
+    appointment_id: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("appointments.id", ondelete="SET NULL"), nullable=True)
+    )
+
+
 class AppointmentStatusChange(SQLModel, table=True):
     """Who changed an appointment's status, when and why; the first row is the booking itself."""
 

@@ -70,3 +70,12 @@ def appointment_email(base_url: str, first_name: str, when: datetime, clinic: st
 
 def first_name(full_name: str) -> str:
     return (full_name or "").split(" ")[0] or "there"
+
+
+def waitlist_offer_email(base_url: str, first_name: str, when: datetime, clinic: str, until: datetime) -> Mail:
+    return Mail(
+        f"An appointment is free for you: {when.strftime('%a %-d %b at %H:%M')}",
+        f"Hello {first_name},\n\nAn appointment has come free at {clinic}: {when.strftime('%A %-d %B, %H:%M')}. "
+        f"It is held for you until {until.strftime('%H:%M')}. Sign in to take it or to let it go:\n{base_url}/patient"
+        + SIGN_OFF,
+    )

@@ -23,7 +23,7 @@ from miwell.db import session_scope
 from miwell.outreach.core import schedule
 from miwell.outreach.core.messages import Mail
 from miwell.outreach.models import MessagePreference, OutboxMessage
-from miwell.scheduling.models import Appointment, Clinic
+from miwell.scheduling.models import Appointment, Clinic, WaitlistOffer
 from miwell.timeutil import utcnow
 from miwell.outreach.services.mailer import PermanentFailure
 from miwell.wellbeing.models import MoodEntry, RiskAlert
@@ -144,6 +144,11 @@ def _reason_not_to_send(session: Session, message: OutboxMessage, now: datetime)
             return "Not needed any more: today's entry exists, or the day (or the evening) is over."
     if message.kind == "digest" and not preference.digest:
         return "They turned the morning digest off."
+    if message.kind == "waitlist":
+        offer_id = message.key.rsplit(":", 1)[-1]
+        offer = session.get(WaitlistOffer, int(offer_id)) if offer_id.isdigit() else None
+        if offer is None or offer.status != "offered" or offer.expires_at <= now:
+            return "The offer was answered or has ended."
     if message.kind == "appointment":
         row = (
             session.exec(

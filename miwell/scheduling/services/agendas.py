@@ -230,6 +230,7 @@ def create_agenda(
     session.add(agenda)
     session.flush()
     _touch_calendar(session, organisation_id)
+    _offer_new_time(session, organisation_id)
     return agenda
 
 
@@ -266,7 +267,15 @@ def update_agenda(
     session.add(agenda)
     session.flush()
     _touch_calendar(session, organisation_id)
+    _offer_new_time(session, organisation_id, now)
     return agenda
+
+
+def _offer_new_time(session: Session, organisation_id: int, now: datetime | None = None) -> None:
+    """A new or longer agenda may bring the time a waiting patient needs."""
+    from miwell.scheduling.services.waitlist import offer_free_slots
+
+    offer_free_slots(session, organisation_id, now)
 
 
 def delete_agenda(session: Session, actor: CurrentUser, agenda_id: int, now: datetime | None = None) -> None:

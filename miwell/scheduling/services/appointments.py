@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -43,6 +43,7 @@ from miwell.scheduling.models import (
     Clinic,
     ClinicPatient,
     Doctor,
+    WaitlistOffer,
 )
 from miwell.scheduling.services.agendas import (
     rule_of,
@@ -224,15 +225,20 @@ def _offer(
         reach = timedelta(minutes=max(agenda.buffer_minutes for agenda, _ in agendas))
         start = datetime.combine(day, time.min) - reach
         end = datetime.combine(day, time.min) + timedelta(days=1) + reach
-        booked = list(
-            session.exec(
-                select(Appointment.starts_at, Appointment.ends_at)
-                .where(Appointment.doctor_id == doctor_id, Appointment.status != "cancelled")
-                .where(Appointment.starts_at >= start - _LONGEST_APPOINTMENT)
-                .where(Appointment.starts_at < end, Appointment.ends_at > start)
-                .where(Appointment.id != (moving or 0))
-            ).all()
+        appointments = (
+            select(Appointment.starts_at, Appointment.ends_at)
+            .where(Appointment.doctor_id == doctor_id, Appointment.status != "cancelled")
+            .where(Appointment.starts_at >= start - _LONGEST_APPOINTMENT)
+            .where(Appointment.starts_at < end, Appointment.ends_at > start)
+            .where(Appointment.id != (moving or 0))
         )
+        # A slot held for a waiting patient is as taken as a booked one until the offer ends.
+        holds = (
+            select(WaitlistOffer.starts_at, WaitlistOffer.ends_at)
+            .where(WaitlistOffer.doctor_id == doctor_id, WaitlistOffer.status == "offered", WaitlistOffer.expires_at > now)
+            .where(WaitlistOffer.starts_at < end, WaitlistOffer.ends_at > start)
+        )
+        booked = [tuple(row) for row in session.connection().execute(union_all(appointments, holds)).all()]
     offered = []
     for agenda, clinic in agendas:
         clinic_now = local_now(now, clinic.timezone)
@@ -291,8 +297,9 @@ def free_slots_in_organisation(
     buffers always count."""
     if last_day < first_day:
         raise SchedulingError("The last day is before the first day.")
-    groups, booked = free_slot_data(session, organisation_id, first_day, last_day, doctor_id)
-    return free_slots_from(groups, booked, first_day, last_day, now or utcnow(), honour_limits, only_days)
+    now = now or utcnow()
+    groups, booked = free_slot_data(session, organisation_id, first_day, last_day, doctor_id, now)
+    return free_slots_from(groups, booked, first_day, last_day, now, honour_limits, only_days)
 
 
 # Per doctor and clinic time zone, each agenda's rule with its id, clinic id and clinic name.
@@ -300,10 +307,16 @@ AgendaGroups = dict[tuple[int, str], list[tuple[AgendaRule, int, int, str]]]
 
 
 def free_slot_data(
-    session: Session, organisation_id: int, first_day: date, last_day: date, doctor_id: int | None = None
+    session: Session,
+    organisation_id: int,
+    first_day: date,
+    last_day: date,
+    doctor_id: int | None = None,
+    now: datetime | None = None,
 ) -> tuple[AgendaGroups, Mapping[int, Iterable[tuple[datetime, datetime]]]]:
     """The two queries behind free slots: agendas and bookings of the range (and of a buffer
-    around it), for :func:`free_slots_from`, which a caller may run on them more than once."""
+    around it), slots held for the waiting list at ``now`` counting as booked, for
+    :func:`free_slots_from`, which a caller may run on them more than once."""
     since = datetime.combine(first_day, time.min)
     params = dict(
         organisation=organisation_id,
@@ -313,6 +326,7 @@ def free_slot_data(
         until=datetime.combine(last_day + timedelta(days=1), time.min),
         earliest=since - _LONGEST_APPOINTMENT,
         doctor=doctor_id,
+        held_now=now or utcnow(),
     )
     # Prebuilt statements and Core rows (plain tuples): this is the hot path of the calendar.
     connection = session.connection()
@@ -429,17 +443,30 @@ _BOOKED_IN_RANGE = (
     .where(Appointment.starts_at >= bindparam("earliest"), Appointment.starts_at < bindparam("until"))
     .where(Appointment.ends_at > bindparam("since"))
 )
+# Slots held for a waiting patient: as taken as booked ones while the offer lasts.
+_HELD_NOW = bindparam("held_now", type_=WaitlistOffer.__table__.c.expires_at.type)  # type: ignore[attr-defined]
+_HELD_IN_RANGE = (
+    select(WaitlistOffer.doctor_id, WaitlistOffer.starts_at, WaitlistOffer.ends_at)
+    .where(WaitlistOffer.organisation_id == bindparam("organisation"), WaitlistOffer.status == "offered")
+    .where(WaitlistOffer.expires_at > _HELD_NOW)
+    .where(WaitlistOffer.starts_at < bindparam("until"), WaitlistOffer.ends_at > bindparam("since"))
+)
+_BOOKED_IN_RANGE = union_all(_BOOKED_IN_RANGE, _HELD_IN_RANGE)
 # One doctor: by the doctor's index and no other. With the organisation condition as well, SQLite
 # (without statistics) may pick the organisation's index and read every doctor's bookings of the
 # range, depending on the order the indexes were created in: the benchmark's create_all varies it
 # and about one run in eight took over ten times as long. The condition adds nothing here: this
 # runs only once the organisation's agendas of this doctor were found, and composite foreign keys
 # make an appointment's organisation its doctor's, which is the agenda's.
-_DOCTOR_BOOKED_IN_RANGE = (
+_DOCTOR_BOOKED_IN_RANGE = union_all(
     select(Appointment.starts_at, Appointment.ends_at)
     .where(Appointment.doctor_id == bindparam("doctor"), Appointment.status != "cancelled")
     .where(Appointment.starts_at >= bindparam("earliest"), Appointment.starts_at < bindparam("until"))
-    .where(Appointment.ends_at > bindparam("since"))
+    .where(Appointment.ends_at > bindparam("since")),
+    select(WaitlistOffer.starts_at, WaitlistOffer.ends_at)
+    .where(WaitlistOffer.doctor_id == bindparam("doctor"), WaitlistOffer.status == "offered")
+    .where(WaitlistOffer.expires_at > _HELD_NOW)
+    .where(WaitlistOffer.starts_at < bindparam("until"), WaitlistOffer.ends_at > bindparam("since")),
 )
 
 
@@ -464,6 +491,11 @@ def _not_offered_reason(
     session: Session, organisation_id: int, doctor: Doctor, starts_at: datetime, now: datetime, honour_limits: bool = True
 ) -> str:
     assert doctor.id is not None
+    from miwell.scheduling.services.waitlist import held_reason
+
+    held = held_reason(session, doctor.id, starts_at, now)
+    if held:
+        return held
     day = starts_at.date()
     without_bookings = _offer(session, organisation_id, doctor.id, day, now, with_bookings=False, honour_limits=honour_limits)
     slot = next((s for s in without_bookings if s.start == starts_at), None)
@@ -596,6 +628,13 @@ def book_in_organisation(
     return appointment
 
 
+def offer_freed_time(session: Session, organisation_id: int, now: datetime | None = None) -> int:
+    """A slot may have freed up: offer it to the waiting list (see ``services.waitlist``)."""
+    from miwell.scheduling.services.waitlist import offer_free_slots
+
+    return offer_free_slots(session, organisation_id, now)
+
+
 def _note(raw: str) -> str:
     text = _block(raw, "The note")
     note = "\n".join(" ".join(line.split()) for line in text.splitlines()).strip()
@@ -654,6 +693,7 @@ def reschedule(
         # The savepoint's rollback expired the row, so it reads back at its old time.
         raise SchedulingError(SLOT_TAKEN) from None
     _touch_calendar(session, organisation_id)
+    offer_freed_time(session, organisation_id, now)
     return appointment
 
 
@@ -695,6 +735,8 @@ def change_status(
     session.add(appointment)
     session.flush()
     _touch_calendar(session, organisation_id)
+    if new_status == "cancelled":
+        offer_freed_time(session, organisation_id, now)
     return appointment
 
 

@@ -38,6 +38,7 @@ from miwell.scheduling.services.appointments import (
     free_slot_data,
     free_times_from,
     free_slots_in_organisation,
+    offer_freed_time,
 )
 from miwell.scheduling.services.common import (
     REASON_MAX,
@@ -280,4 +281,5 @@ def cancel_following(
         session.add(item)
     session.flush()
     _touch_calendar(session, organisation_id)
+    offer_freed_time(session, organisation_id, now)
     return len(later)
