@@ -5,7 +5,7 @@ from miwell.pages import patient_history, psychiatrist_patient, psychiatrist_rev
 from miwell.pages import admin_organisation, admin_organisations, staff_clients, staff_doctor, staff_doctors, staff_patients
 from miwell.pages import staff_calendar, staff_reports
 from miwell.pages import admin_outbox, admin_psychiatrists, invite, psychiatrist_status
-from miwell.pages import patient_book
+from miwell.pages import patient_book, staff_waitlist
 
 __all__ = [
     "account",
@@ -32,4 +32,5 @@ __all__ = [
     "staff_home",
     "staff_patients",
     "staff_reports",
+    "staff_waitlist",
 ]

@@ -58,6 +58,52 @@ def _times() -> rx.Component:
     )
 
 
+def _join() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.text("Nothing suits? Join the waiting list", weight="bold"),
+                rx.text("We hold the first time that comes free for you, and tell you in the app and by email.", size="2", color_scheme="gray"),
+                rx.grid(
+                    rx.vstack(
+                        rx.el.label("From", html_for="join-first", style={"fontSize": "0.9em"}),
+                        rx.input(type="date", name="first_day", id="join-first", default_value=B.today, width="100%"),
+                        spacing="1",
+                    ),
+                    rx.vstack(
+                        rx.el.label("Until", html_for="join-last", style={"fontSize": "0.9em"}),
+                        rx.input(type="date", name="last_day", id="join-last", width="100%"),
+                        spacing="1",
+                    ),
+                    columns="2",
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.hstack(
+                    *[
+                        rx.el.label(
+                            rx.el.input(type="checkbox", name=f"time_{name}", default_checked=True),
+                            rx.text(name.capitalize() + "s", size="2"),
+                            style={"display": "inline-flex", "alignItems": "center", "gap": "0.3em"},
+                        )
+                        for name in ("morning", "afternoon", "evening")
+                    ],
+                    spacing="4",
+                    wrap="wrap",
+                ),
+                error_callout(B.join_error, id="join-error"),
+                rx.button("Join the waiting list", type="submit", variant="soft", width="100%", id="join-waitlist"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=B.join_waitlist,
+            reset_on_submit=False,
+            key=B.join_key,
+        ),
+        width="100%",
+    )
+
+
 def _confirm() -> rx.Component:
     return rx.cond(
         B.chosen != "",
@@ -95,6 +141,7 @@ def patient_book() -> rx.Component:
                 error_callout(B.error, id="book-error"),
                 _times(),
                 _confirm(),
+                _join(),
                 spacing="3",
                 width="100%",
                 max_width="640px",

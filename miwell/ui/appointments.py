@@ -67,6 +67,25 @@ def _appointment(a: PatientAppointment) -> rx.Component:
     )
 
 
+def _offer(o: rx.Var) -> rx.Component:
+    return rx.callout(
+        rx.vstack(
+            rx.text(rx.text.strong("A time has come free for you: "), o["when"], " with ", o["doctor"], ", ", o["clinic"], "."),
+            rx.text("It is held for you until ", o["until"], ".", size="2"),
+            rx.hstack(
+                rx.button("Take it", size="2", on_click=S.answer_offer(o["id"], True), class_name="take-offer"),
+                rx.button("Let it go", size="2", variant="soft", color_scheme="gray", on_click=S.answer_offer(o["id"], False)),
+                spacing="2",
+            ),
+            spacing="2",
+        ),
+        icon="calendar-clock",
+        color_scheme="amber",
+        width="100%",
+        class_name="waitlist-offer",
+    )
+
+
 def _cancel_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
@@ -108,6 +127,7 @@ def upcoming_appointments_card() -> rx.Component:
                     spacing="2",
                     align="center",
                 ),
+                rx.foreach(S.offers, _offer),
                 rx.cond(
                     S.appointments.length() > 0,
                     rx.vstack(rx.foreach(S.appointments, _appointment), spacing="0", width="100%"),

@@ -22,6 +22,7 @@ NAV_LINKS: dict[str, list[tuple[str, str]]] = {
         ("Doctors", "/staff/doctors"),
         ("Patients", "/staff/patients"),
         ("Clients", "/staff/clients"),
+        ("Waiting list", "/staff/waitlist"),
         ("Reports", "/staff/reports"),
     ],
     "admin": [

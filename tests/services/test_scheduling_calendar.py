@@ -124,8 +124,9 @@ def test_loading_a_view_takes_the_same_queries_whatever_it_holds(engine, booking
             agenda_for(s, a.staff, doctor.id, a.clinic_id)
             patient = service.create_patient(s, a.staff, full_name=f"Patient {n}")
             service.book(s, a.staff, doctor.id, at(TOMORROW, 9), patient.id, None, now=NOW)
-    # How many; the bookings; in the time grid also the doctors, their agendas and their booked times.
-    for shown, expected in ((WEEK, 5), (MONTH, 2)):
+    # How many; the bookings; in the time grid also the doctors, their agendas, their booked (and
+    # held) times, and the slots held for the waiting list to draw.
+    for shown, expected in ((WEEK, 6), (MONTH, 2)):
         with session_scope(engine) as s, count_statements(engine) as statements:
             load = calendar_service.calendar_events(s, a.staff, shown, now=NOW)
         assert load.appointments == bookings

@@ -256,6 +256,32 @@ def free_slot_events(
     return events
 
 
+def held_slot_events(
+    holds: Iterable[tuple[int, int, datetime, datetime]],
+    names: Mapping[int, str] | None = None,
+) -> list[dict[str, Any]]:
+    """One grey event per slot held for the waiting list: ``(offer id, doctor id, start, end)``.
+    It names the doctor, never the waiting patient (the calendar is on the desk's screen)."""
+    names = names or {}
+    events = []
+    for offer_id, doctor_id, start, end in holds:
+        name = names.get(doctor_id, "")
+        events.append(
+            {
+                "id": f"held-{offer_id}",
+                "title": f"Held · waiting list · {initials(name)}" if name else "Held · waiting list",
+                "start": _iso(start),
+                "end": _iso(end),
+                "color": "#e5e7eb",
+                "contrastColor": "#374151",
+                "className": "mw-held-slot",
+                "extendedProps": {"kind": "held", "doctorId": doctor_id, "offerId": offer_id},
+            }
+        )
+    events.sort(key=lambda event: (event["start"], event["extendedProps"]["doctorId"]))
+    return events
+
+
 # --------------------------------------------------------------------------- #
 # The range the browser asks for
 # --------------------------------------------------------------------------- #

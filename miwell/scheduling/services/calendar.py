@@ -27,6 +27,7 @@ from miwell.scheduling.core.calendar_view import (
     appointment_events,
     day_summary_events,
     free_slot_events,
+    held_slot_events,
 )
 from miwell.scheduling.core.formatting import span_text
 from miwell.scheduling.core.reports import AppointmentRecord
@@ -39,6 +40,7 @@ from miwell.scheduling.models import (
     Clinic,
     ClinicPatient,
     Doctor,
+    WaitlistOffer,
 )
 from miwell.scheduling.services.appointments import (
     HistoryRow,
@@ -291,6 +293,13 @@ def calendar_events(
             free_events = free_slot_events(slots, doctors, names)
             free = len(free_events)
             events += free_events
+            held = session.exec(
+                select(WaitlistOffer.id, WaitlistOffer.doctor_id, WaitlistOffer.starts_at, WaitlistOffer.ends_at)
+                .where(WaitlistOffer.organisation_id == organisation_id, WaitlistOffer.status == "offered")
+                .where(WaitlistOffer.expires_at > (now or utcnow()), col(WaitlistOffer.doctor_id).in_(wanted))
+                .where(WaitlistOffer.starts_at >= shown.start, WaitlistOffer.starts_at < shown.end)
+            ).all()
+            events += held_slot_events(held, names)
     return CalendarLoad(events, appointments, free, summarised, free_note)
 
 

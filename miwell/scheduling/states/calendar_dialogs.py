@@ -137,6 +137,10 @@ class CalendarDialogState(AuthState):
             return self._open_details(user, props.get("appointmentId"))
         if kind == "summary":
             return rx.toast.info("Click the day's date to open it and see each booking.")
+        if kind == "held":
+            return rx.toast.info(
+                "This time is held for a patient on the waiting list. Release it on the Waiting list page to book it by hand."
+            )
 
     @rx.event
     def date_clicked(self, date_iso: str, all_day: bool, view: str):

@@ -7,9 +7,11 @@ clinic patient record to the account, and an id sent for anyone else's reads as 
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import reflex as rx
 
+from miwell import live, push
 from miwell.accounts.core.rules import Role
 from miwell.accounts.states.auth import AuthState, form_data, text_arg
 from miwell.ids import as_id
@@ -17,7 +19,7 @@ from miwell.scheduling.core.formatting import clock, day_text
 from miwell.scheduling.core.reports import appointments_ics
 from miwell.scheduling.core.status import status_label
 from miwell.scheduling.services import calendar as calendar_service
-from miwell.scheduling.services import self_booking
+from miwell.scheduling.services import self_booking, waitlist
 from miwell.scheduling.states.common import _run
 
 PATIENT = Role.PATIENT.value
@@ -42,6 +44,7 @@ class PatientAppointmentsState(AuthState):
     can_book: bool = False  # some organisation of theirs lets them book online
     loaded: bool = False
     error: str = ""
+    offers: list[dict[str, str]] = []  # times held for the patient from the waiting list
     cancelling_id: int = 0
     cancelling_label: str = ""
     cancel_error: str = ""
@@ -53,6 +56,8 @@ class PatientAppointmentsState(AuthState):
             self.appointments, self.has_clinic = [], False
             return  # the page guard turns anyone else away
         self._load(user)
+        # A time offered from the waiting list (or a booking the desk makes) shows without a reload.
+        live.subscribe(self.router.session.client_token, {push.user_topic(user.id)}, refresh_patient_tab)
 
     def _load(self, user) -> None:
         def read(s):
@@ -61,10 +66,12 @@ class PatientAppointmentsState(AuthState):
                 calendar_service.patient_upcoming(s, user),
                 self_booking.cancellable_ids(s, user),
                 bool(self_booking.bookable_doctors(s, user)),
+                waitlist.patient_offers(s, user),
             )
 
         result, self.error = _run(read)
-        self.has_clinic, records, cancellable, self.can_book = result or (False, [], {}, False)
+        self.has_clinic, records, cancellable, self.can_book, offers = result or (False, [], {}, False, [])
+        self.offers = [{"id": str(o.id), "when": o.when, "doctor": o.doctor, "clinic": o.clinic, "until": o.until} for o in offers]
         self.appointments = [
             PatientAppointment(
                 id=r.id,
@@ -80,6 +87,24 @@ class PatientAppointmentsState(AuthState):
             for r in records
         ]
         self.loaded = True
+
+    @rx.event
+    def answer_offer(self, offer_id: str, take: bool):
+        user = self._require(PATIENT)
+        if user is None:
+            return self._turn_away(self._current_user())
+        # Only an offer shown to this patient can be answered from here; the service checks again.
+        if text_arg(offer_id) not in {o["id"] for o in self.offers}:
+            return
+        wanted = int(offer_id)
+        action = waitlist.accept_offer if take is True else waitlist.decline_offer
+        _, error = _run(lambda s: action(s, user, wanted))
+        self._load(user)
+        if error:
+            return rx.toast.error(error)
+        if take is True:
+            return rx.toast.success("Booked. It is in your appointments now.")
+        return rx.toast.info("Let go. You stay on the waiting list.")
 
     @rx.event
     def ask_cancel(self, appointment_id: int):
@@ -125,4 +150,15 @@ class PatientAppointmentsState(AuthState):
         return rx.download(data=data, filename=f"appointment-{record.start:%Y-%m-%d-%H%M}.ics", mime_type="text/calendar")
 
 
-__all__ = ["PatientAppointment", "PatientAppointmentsState"]
+async def refresh_patient_tab(app: Any, client_token: str) -> None:
+    """Something of this patient's changed (an offer came, a booking was made): reload the card."""
+    async with app.modify_state(rx.BaseStateToken(ident=client_token, cls=PatientAppointmentsState)) as root:
+        state = await root.get_state(PatientAppointmentsState)
+        user = state._require(PATIENT)
+        if user is None or state.router.url.path.rstrip("/") != "/patient":
+            live.unsubscribe(client_token)
+            return
+        state._load(user)
+
+
+__all__ = ["PatientAppointment", "PatientAppointmentsState", "refresh_patient_tab"]

@@ -14,10 +14,11 @@ from datetime import date, datetime, timedelta
 import reflex as rx
 
 from miwell.accounts.core.rules import Role
-from miwell.accounts.states.auth import AuthState, text_arg
+from miwell.accounts.states.auth import AuthState, form_data, text_arg
 from miwell.ids import as_id
 from miwell.scheduling.core.formatting import clock, day_text, short_date
-from miwell.scheduling.services import self_booking
+from miwell.scheduling import services as service
+from miwell.scheduling.services import self_booking, waitlist
 from miwell.scheduling.states.common import _run, _today
 
 PATIENT = Role.PATIENT.value
@@ -41,6 +42,9 @@ class PatientBookingState(AuthState):
     chosen_label: str = ""
     error: str = ""
     loaded: bool = False
+    join_error: str = ""
+    join_key: int = 0
+    today: str = ""
 
     def _load_slots(self, user) -> None:
         doctor = as_id(self.doctor)
@@ -72,8 +76,8 @@ class PatientBookingState(AuthState):
         ]
         if self.doctor not in {d["id"] for d in self.doctors}:
             self.doctor = self.doctors[0]["id"] if self.doctors else ""
-        self.week_start = _today().isoformat()
-        self.chosen, self.chosen_label = "", ""
+        self.week_start = self.today = _today().isoformat()
+        self.chosen, self.chosen_label, self.join_error = "", "", ""
         if self.doctor:
             self._load_slots(user)
         else:
@@ -128,6 +132,31 @@ class PatientBookingState(AuthState):
             self.error = error
             return
         return [rx.redirect("/patient"), rx.toast.success(f"Booked: {label}. The clinic has it now.")]
+
+
+    @rx.event
+    def join_waitlist(self, form: dict):
+        form = form_data(form)
+        user = self._require(PATIENT)
+        if user is None:
+            return self._turn_away(self._current_user())
+        doctor = as_id(self.doctor)
+        times = sum(bit for name, bit in (("morning", 1), ("afternoon", 2), ("evening", 4)) if form.get(f"time_{name}"))
+
+        def write(s):
+            first = service.parse_day(text_arg(form.get("first_day")), "first day")
+            last = service.parse_day(text_arg(form.get("last_day")), "last day")
+            return waitlist.join_waitlist(s, user, doctor if doctor is not None else -1, first, last, times).status
+
+        status, error = _run(write)
+        if error:
+            self.join_error = error
+            return
+        self.join_error = ""
+        self.join_key += 1
+        if status == "offered":
+            return [rx.redirect("/patient"), rx.toast.success("A time was free for you at once: take it on your Today page.")]
+        return rx.toast.success("You are on the waiting list. We will tell you as soon as a time comes free.")
 
 
 __all__ = ["BookDay", "PatientBookingState"]
