@@ -37,9 +37,12 @@ def world(live_app):
         doctor = service.create_doctor(s, desk, full_name=f"Dr Online {uuid.uuid4().hex[:6]}", speciality="Psychiatry")
         service.create_agenda(
             s, desk, doctor.id, clinic_id=clinic.id, start_date=day, end_date=day, start_time=time(14),
-            end_time=time(16), slot_minutes=60, weekdays=(day.weekday(),),
+            end_time=time(17), slot_minutes=60, weekdays=(day.weekday(),), buffer_minutes=15,
         )  # fmt: skip
         pat = s.exec(select(ClinicPatient.id).where(ClinicPatient.full_name == "Pat Patient")).one()
+        noah = s.exec(select(ClinicPatient.id).where(ClinicPatient.full_name == "Noah Bennett")).one()
+        # Booked by the desk at 16:00: with 15 minutes between sessions, 15:00-16:00 is not free either.
+        service.book(s, desk, doctor.id, datetime.combine(day, time(16)), noah, None)
         s.commit()
         world = dict(engine=engine, doctor_id=doctor.id, name=doctor.full_name, day=day, pat=pat)
     yield world
@@ -63,8 +66,9 @@ def test_a_patient_books_and_cancels_and_the_desk_sees_it_live(new_page, world):
     patient.locator("#book-doctor").select_option(str(doctor_id))
     # The week shown starts today, and the doctor's one day is at most four days ahead.
     expect(patient.locator("#book-times")).to_contain_text(day_text(day))
-    # Free times only: a time, a clinic in the title, nobody's name.
-    expect(patient.locator(".patient-slot")).to_have_count(2)
+    # Free times only (a time, a clinic in the title, nobody's name), the agenda's buffer kept.
+    expect(patient.locator(".patient-slot")).to_have_count(1)
+    expect(patient.locator("#book-times")).not_to_contain_text("Noah")
     patient.locator(".patient-slot", has_text="14:00").click()
     expect(patient.locator("#book-chosen")).to_contain_text("at 14:00")
     patient.screenshot(path="artifacts/browser/self-booking-360.png", full_page=True)
