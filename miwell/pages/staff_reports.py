@@ -195,7 +195,7 @@ def _attendance() -> rx.Component:
                                 ),
                                 rx.table.column_header_cell("Booked", text_align="right"),
                                 rx.table.column_header_cell("No-shows", text_align="right"),
-                                rx.table.column_header_cell("Late cancellations", text_align="right"),
+                                rx.table.column_header_cell("Late", text_align="right", title="Late cancellations"),
                             )
                         ),
                         rx.table.body(rx.foreach(R.attendance, _attendance_row)),

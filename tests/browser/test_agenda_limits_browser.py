@@ -6,31 +6,19 @@ The test makes its own doctor so that its limits touch no other test's slots.
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, time, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
-from miwell.accounts.models import User
-from miwell.accounts.services import CurrentUser
 from miwell.db import make_engine
 from miwell.scheduling import services as service
-from miwell.scheduling.models import Appointment, Clinic, ClinicPatient
+from miwell.scheduling.models import Appointment
 from tests.browser.helpers import calendar_range, log_in_as, open_calendar
+from tests.browser.own_doctor import ZONE, days_ahead, desk_of, own_doctor, patient_ids, show_only, working_day_from
 
 pytestmark = pytest.mark.browser
-
-ZONE = ZoneInfo("Europe/London")
-
-
-def working_day_from(day: date) -> date:
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
-
 
 @pytest.fixture
 def world(live_app):
@@ -38,16 +26,11 @@ def world(live_app):
     working day at least nine days ahead."""
     engine = make_engine(live_app.database_url)
     today = datetime.now(ZONE).date()
-    later = working_day_from(today + timedelta(days=9))
+    later = days_ahead(9)
     with Session(engine) as s:
-        desk = CurrentUser.of(s.exec(select(User).where(User.email == "staff@miwell.example")).one())
-        clinic = s.exec(select(Clinic).where(Clinic.organisation_id == desk.organisation_id).order_by(Clinic.id)).first()
-        grace = s.exec(select(ClinicPatient.id).where(ClinicPatient.full_name == "Grace Liu")).one()
-        doctor = service.create_doctor(s, desk, full_name=f"Dr Limits {uuid.uuid4().hex[:6]}", speciality="Psychiatry")
-        service.create_agenda(
-            s, desk, doctor.id, clinic_id=clinic.id, start_date=today, end_date=today + timedelta(days=60),
-            start_time=time(9), end_time=time(12), slot_minutes=30, weekdays=(0, 1, 2, 3, 4),
-        )  # fmt: skip
+        desk = desk_of(s)
+        grace = patient_ids(s, "Grace Liu")["Grace Liu"]
+        doctor = own_doctor(s, desk, "Dr Limits", today, today + timedelta(days=60), time(9), time(12), 30)
         service.book(s, desk, doctor.id, datetime.combine(later, time(10)), grace, None)
         s.commit()
         world = dict(doctor_id=doctor.id, name=doctor.full_name, grace=grace, today=today, later=later)
@@ -116,6 +99,7 @@ def test_limits_set_on_the_doctor_page_are_kept_by_the_desk_and_the_calendar(pag
 
     # The calendar offers the same: nothing inside the buffer, nothing inside the notice.
     open_calendar(page, later.isoformat())
+    show_only(page, world["name"])
     _, first, last = calendar_range(page)
     assert first <= later.isoformat() <= last
     free = page.locator(f'#clinic-calendar [data-event-id^="free-{doctor_id}-"]')

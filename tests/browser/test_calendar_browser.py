@@ -387,7 +387,7 @@ def test_calendar_and_reports_are_for_staff_only(page):
 def test_the_reports_filters_and_csv_agree_with_the_database(page, db):
     log_in_as(page, "staff")
     page.goto("/staff/reports")
-    page.get_by_role("radio", name="Month").click()
+    page.get_by_role("radio", name="Month", exact=True).click()
     today = datetime.now(CLINIC_ZONE).date()
     first, end = period_range("month", today)
     expect(page.locator("#report-period-label")).to_have_text(re.compile(rf"^1 {first:%b %Y} – "))

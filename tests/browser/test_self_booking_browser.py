@@ -7,21 +7,18 @@ touch no other test's.
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
-from miwell.accounts.models import User
-from miwell.accounts.services import CurrentUser
 from miwell.db import make_engine
 from miwell.scheduling import services as service
 from miwell.scheduling.core.formatting import day_text
-from miwell.scheduling.models import Appointment, Clinic, ClinicPatient
+from miwell.scheduling.models import Appointment
 from tests.browser.helpers import at, log_in, log_in_as
-from tests.browser.test_agenda_limits_browser import ZONE, working_day_from
+from tests.browser.own_doctor import days_ahead, desk_of, own_doctor, patient_ids, show_only
 from tests.browser.test_calendar_browser import event, free_id, open_week_of, wait_for
 
 pytestmark = pytest.mark.browser
@@ -30,17 +27,11 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def world(live_app):
     engine = make_engine(live_app.database_url)
-    day = working_day_from(datetime.now(ZONE).date() + timedelta(days=2))
+    day = days_ahead(2)
     with Session(engine) as s:
-        desk = CurrentUser.of(s.exec(select(User).where(User.email == "staff@miwell.example")).one())
-        clinic = s.exec(select(Clinic).where(Clinic.organisation_id == desk.organisation_id).order_by(Clinic.id)).first()
-        doctor = service.create_doctor(s, desk, full_name=f"Dr Online {uuid.uuid4().hex[:6]}", speciality="Psychiatry")
-        service.create_agenda(
-            s, desk, doctor.id, clinic_id=clinic.id, start_date=day, end_date=day, start_time=time(14),
-            end_time=time(17), slot_minutes=60, weekdays=(day.weekday(),), buffer_minutes=15,
-        )  # fmt: skip
-        pat = s.exec(select(ClinicPatient.id).where(ClinicPatient.full_name == "Pat Patient")).one()
-        noah = s.exec(select(ClinicPatient.id).where(ClinicPatient.full_name == "Noah Bennett")).one()
+        desk = desk_of(s)
+        doctor = own_doctor(s, desk, "Dr Online", day, day, time(14), time(17), 60, (day.weekday(),), buffer_minutes=15)
+        pat, noah = patient_ids(s, "Pat Patient", "Noah Bennett").values()
         # Booked by the desk at 16:00: with 15 minutes between sessions, 15:00-16:00 is not free either.
         service.book(s, desk, doctor.id, datetime.combine(day, time(16)), noah, None)
         s.commit()
@@ -55,6 +46,7 @@ def test_a_patient_books_and_cancels_and_the_desk_sees_it_live(new_page, world):
     desk = new_page()
     log_in_as(desk, "staff")
     open_week_of(desk, day)
+    show_only(desk, world["name"])
     expect(event(desk, free_id(doctor_id, start))).to_be_visible()
     desk.evaluate("window.__stayed = true")
 

@@ -6,20 +6,17 @@ The test makes its own doctor so that its bookings touch no other test's slots.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, time, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
-from miwell.accounts.models import User
-from miwell.accounts.services import CurrentUser
 from miwell.db import make_engine
 from miwell.scheduling import services as service
-from miwell.scheduling.models import Appointment, Clinic, ClinicPatient
+from miwell.scheduling.models import Appointment
 from tests.browser.helpers import log_in_as
-from tests.browser.test_agenda_limits_browser import ZONE, working_day_from
+from tests.browser.own_doctor import days_ahead, desk_of, own_doctor, patient_ids, show_only
 from tests.browser.test_calendar_browser import book_button, event, fill_booking, free_id, open_week_of, shoot, wait_for
 
 pytestmark = pytest.mark.browser
@@ -29,22 +26,17 @@ WEEK = timedelta(weeks=1)
 @pytest.fixture
 def world(live_app):
     engine = make_engine(live_app.database_url)
-    first = datetime.combine(working_day_from(datetime.now(ZONE).date() + timedelta(days=3)), time(10))
+    first = datetime.combine(days_ahead(3), time(10))
     with Session(engine) as s:
-        desk = CurrentUser.of(s.exec(select(User).where(User.email == "staff@miwell.example")).one())
-        clinic = s.exec(select(Clinic).where(Clinic.organisation_id == desk.organisation_id).order_by(Clinic.id)).first()
-        grace = s.exec(select(ClinicPatient.id).where(ClinicPatient.full_name == "Grace Liu")).one()
-        noah = s.exec(select(ClinicPatient.id).where(ClinicPatient.full_name == "Noah Bennett")).one()
-        doctor = service.create_doctor(s, desk, full_name=f"Dr Series {uuid.uuid4().hex[:6]}", speciality="Psychotherapy")
-        service.create_agenda(
-            s, desk, doctor.id, clinic_id=clinic.id, start_date=first.date() - timedelta(days=3),
-            end_date=first.date() + timedelta(weeks=12), start_time=time(9), end_time=time(12), slot_minutes=30,
-            weekdays=(0, 1, 2, 3, 4),
-        )  # fmt: skip
+        desk = desk_of(s)
+        grace, noah = patient_ids(s, "Grace Liu", "Noah Bennett").values()
+        doctor = own_doctor(
+            s, desk, "Dr Series", first.date() - timedelta(days=3), first.date() + timedelta(weeks=12), time(9), time(12), 30
+        )
         for week in (2, 5):  # the third and sixth dates are taken by someone else
             service.book(s, desk, doctor.id, first + week * WEEK, noah, None)
         s.commit()
-        world = dict(engine=engine, doctor_id=doctor.id, first=first, grace=grace)
+        world = dict(engine=engine, doctor_id=doctor.id, name=doctor.full_name, first=first, grace=grace)
     yield world
     engine.dispose()
 
@@ -64,6 +56,7 @@ def test_a_weekly_series_of_ten_with_two_conflicts_is_previewed_booked_and_cance
     engine, doctor_id, first = world["engine"], world["doctor_id"], world["first"]
     log_in_as(page, "staff")
     open_week_of(page, first.date())
+    show_only(page, world["name"])
     event(page, free_id(doctor_id, first)).click()
     fill_booking(page, world["grace"], note="Weekly therapy")
     dialog = page.locator("#booking-dialog")

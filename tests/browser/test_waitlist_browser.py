@@ -7,7 +7,6 @@ The test makes its own doctor, fully booked, so that its slots touch no other te
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -15,15 +14,13 @@ from playwright.sync_api import expect
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from miwell.accounts.models import User
-from miwell.accounts.services import CurrentUser
 from miwell.db import make_engine, session_scope
 from miwell.scheduling import services as service
-from miwell.scheduling.models import Appointment, Clinic, ClinicPatient, WaitlistEntry, WaitlistOffer
+from miwell.scheduling.models import Appointment, WaitlistEntry, WaitlistOffer
 from miwell.scheduling.services import waitlist
 from miwell.timeutil import utcnow
 from tests.browser.helpers import at, log_in, log_in_as
-from tests.browser.test_agenda_limits_browser import ZONE, working_day_from
+from tests.browser.own_doctor import days_ahead, desk_of, own_doctor, patient_ids, show_only
 from tests.browser.test_calendar_browser import event, open_week_of, wait_for
 
 pytestmark = pytest.mark.browser
@@ -32,23 +29,18 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def world(live_app):
     engine = make_engine(live_app.database_url)
-    day = working_day_from(datetime.now(ZONE).date() + timedelta(days=3))
+    day = days_ahead(3)
     with Session(engine) as s:
-        desk = CurrentUser.of(s.exec(select(User).where(User.email == "staff@miwell.example")).one())
-        clinic = s.exec(select(Clinic).where(Clinic.organisation_id == desk.organisation_id).order_by(Clinic.id)).first()
-        ids = {name: s.exec(select(ClinicPatient.id).where(ClinicPatient.full_name == name)).one() for name in ("Pat Patient", "Grace Liu", "Noah Bennett", "Jamie Rivers")}
-        doctor = service.create_doctor(s, desk, full_name=f"Dr Waitlist {uuid.uuid4().hex[:6]}", speciality="Psychiatry")
-        service.create_agenda(
-            s, desk, doctor.id, clinic_id=clinic.id, start_date=day, end_date=day, start_time=time(14),
-            end_time=time(16), slot_minutes=60, weekdays=(day.weekday(),),
-        )  # fmt: skip
+        desk = desk_of(s)
+        ids = patient_ids(s, "Pat Patient", "Grace Liu", "Noah Bennett", "Jamie Rivers")
+        doctor = own_doctor(s, desk, "Dr Waitlist", day, day, time(14), time(16), 60, (day.weekday(),))
         booked = [service.book(s, desk, doctor.id, datetime.combine(day, time(h)), ids["Noah Bennett"], None).id for h in (14, 15)]
         pat = waitlist.add_entry(s, desk, ids["Pat Patient"], doctor_id=doctor.id, first_day=day, last_day=day)
         grace = waitlist.add_entry(s, desk, ids["Grace Liu"], doctor_id=doctor.id, first_day=day, last_day=day)
         jamie = waitlist.add_entry(s, desk, ids["Jamie Rivers"], doctor_id=doctor.id, first_day=day, last_day=day)
         s.commit()
         world = dict(
-            engine=engine, doctor_id=doctor.id, day=day, booked=booked, pat=pat.id, grace=grace.id, jamie=jamie.id
+            engine=engine, doctor_id=doctor.id, name=doctor.full_name, day=day, booked=booked, pat=pat.id, grace=grace.id, jamie=jamie.id
         )
     yield world
     engine.dispose()
@@ -59,12 +51,14 @@ def test_a_cancellation_is_offered_to_the_first_waiting_patient_who_takes_it_and
     patient = new_page(390, 844)
     log_in(patient, "patient@miwell.example")
     expect(patient).to_have_url(at("/patient"))
-    expect(patient.locator(".waitlist-offer")).to_have_count(0)
+    offer = patient.locator(".waitlist-offer", has_text=world["name"])
+    expect(offer).to_have_count(0)
 
     # The desk cancels the 14:00 booking from the calendar.
     desk = new_page()
     log_in_as(desk, "staff")
     open_week_of(desk, day)
+    show_only(desk, world["name"])
     event(desk, f"appointment-{world['booked'][0]}").click()
     details = desk.locator("#details-dialog")
     details.get_by_role("button", name="Cancel appointment…").click()
@@ -75,7 +69,6 @@ def test_a_cancellation_is_offered_to_the_first_waiting_patient_who_takes_it_and
     expect(desk.locator('#clinic-calendar [data-event-id^="held-"]')).to_have_count(1, timeout=10000)
 
     # Pat, first on the list, sees the offer on the open Today page without reloading, and takes it.
-    offer = patient.locator(".waitlist-offer")
     expect(offer).to_be_visible(timeout=10000)
     expect(offer).to_contain_text("14:00")
     patient.screenshot(path="artifacts/browser/waitlist-offer-360.png", full_page=True)

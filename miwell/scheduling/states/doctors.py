@@ -194,7 +194,11 @@ class DoctorPageState(AuthState):
         return ""
 
     def _load_slots(self, user: CurrentUser) -> None:
-        day = date.fromisoformat(self.day)
+        try:
+            day = date.fromisoformat(self.day)
+        except ValueError:  # an event before the page's load (crafted, or a stale tab)
+            self.day = _today().isoformat()
+            day = _today()
         outside = self.outside_limits
         slots, error = _run(lambda s: service.day_slots(s, user, service.parse_id(self.doctor_ref), day, outside_limits=outside))
         self.booking_error = error
