@@ -394,6 +394,14 @@ def _move_section() -> rx.Component:
     """Another doctor of the clinic, and a week of their free slots at a glance, in UK dates."""
     return rx.vstack(
         rx.text("Move to another free slot", weight="medium", size="3"),
+        rx.cond(
+            D.series_following > 0,
+            rx.el.label(
+                rx.el.input(type="checkbox", checked=D.move_following, on_change=D.set_move_following, id="move-following"),
+                rx.text("Move the ", D.series_following, " later dates of this series by as much", size="2"),
+                style={"display": "inline-flex", "alignItems": "center", "gap": "0.5em"},
+            ),
+        ),
         labelled(
             "Doctor",
             "move-doctor",

@@ -69,6 +69,7 @@ def world(live_app):
         s.commit()
         world = dict(
             engine=engine, day=day, closed_doctor=closed_doctor.id, open_doctor=open_doctor.id,
+            open_doctor_name=open_doctor.full_name,
             graces_appointment=graces.id, graces_offer=offer.id,
         )  # fmt: skip
     yield world
@@ -100,21 +101,31 @@ def test_a_patient_crafting_events_cannot_book_cancel_or_take_what_is_not_theirs
     craft(PatientBookingState, "choose", {"start": slot}, today)
     craft(PatientBookingState, "confirm", {}, history)
 
-    # 2. Cancelling Grace's appointment, its id forced in.
+    # 2. Seeing Grace's appointment: its calendar file, or the cancel dialog that names it.
+    downloads = []
+    page.on("download", lambda d: downloads.append(d))
+    craft(PatientAppointmentsState, "download", {"appointment_id": world["graces_appointment"]}, history)
+    craft(PatientAppointmentsState, "ask_cancel", {"appointment_id": world["graces_appointment"]}, today)
+
+    # 3. Cancelling Grace's appointment, its id forced in.
     craft(PatientAppointmentsState, "setvar", {"var_name": "cancelling_id", "value": world["graces_appointment"]}, history)
     craft(PatientAppointmentsState, "confirm_cancel", {"form": {"reason": "Not mine to cancel"}}, today)
 
-    # 3. Taking Grace's offer, forced into the offers the page holds.
+    # 4. Taking Grace's offer, forced into the offers the page holds.
     fake = {"id": str(world["graces_offer"]), "when": "x", "doctor": "x", "clinic": "x", "until": "x"}
     craft(PatientAppointmentsState, "setvar", {"var_name": "offers", "value": [fake]}, history)
     craft(PatientAppointmentsState, "answer_offer", {"offer_id": str(world["graces_offer"]), "take": True}, today)
 
-    # 4. The desk's booking handler, as a patient: for anybody, at the open doctor's free 09:30.
+    # 5. The desk's booking handler, as a patient: for anybody, at the open doctor's free 09:30.
     craft(CalendarDialogState, "book", {"form": {"patient_id": "1"}}, history)
 
     # Control: an ordinary event of theirs on the same socket has run, so the crafted ones have too.
-    page.goto("/patient/history")
-    expect(page).to_have_url(at("/patient/history"))
+    page.goto("/patient")
+    expect(page).to_have_url(at("/patient"))
+    expect(page.locator("#upcoming-appointments")).to_be_visible()
+    expect(page.locator("#cancel-reason")).to_have_count(0)  # no dialog about Grace's appointment
+    expect(page.locator("body")).not_to_contain_text(world["open_doctor_name"])
+    assert downloads == []
     with Session(engine) as s:
         assert s.exec(select(Appointment).where(Appointment.doctor_id == world["closed_doctor"])).all() == []
         assert s.get(Appointment, world["graces_appointment"]).status == "scheduled"

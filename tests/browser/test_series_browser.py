@@ -14,6 +14,8 @@ from sqlmodel import Session, select
 
 from miwell.db import make_engine
 from miwell.scheduling import services as service
+from miwell.scheduling.core.formatting import clock as hhmm
+from miwell.scheduling.core.formatting import day_text
 from miwell.scheduling.models import Appointment
 from tests.browser.helpers import log_in_as
 from tests.browser.own_doctor import days_ahead, desk_of, own_doctor, patient_ids, show_only
@@ -89,12 +91,31 @@ def test_a_weekly_series_of_ten_with_two_conflicts_is_previewed_booked_and_cance
     assert {start.time() for i, start in enumerate(starts) if i != 2} == {first.time()}
     assert {start.weekday() for i, start in enumerate(starts) if i != 2} == {first.weekday()}
 
-    # The calendar marks the series; cancelling the fourth date "and the following" leaves the first three.
+    # The calendar marks the series.
     mark = event(page, f"appointment-{booked[0].id}")
     expect(mark).to_contain_text("↻")
-    open_week_of(page, booked[3].starts_at.date())
-    event(page, f"appointment-{booked[3].id}").click()
+
+    # The last two dates move an hour later together.
+    open_week_of(page, booked[7].starts_at.date())
+    show_only(page, world["name"])
+    event(page, f"appointment-{booked[7].id}").click()
     details = page.locator("#details-dialog")
+    following = details.locator("#move-following")
+    following.click()
+    expect(following).to_be_checked()
+    target = booked[7].starts_at + timedelta(hours=1)
+    details.locator("#move-slots").get_by_role(
+        "button", name=f"Move to {day_text(target.date())}, {hhmm(target)}–{hhmm(target + timedelta(minutes=30))}"
+    ).click()
+    expect(page.get_by_text("2 dates of the series moved")).to_be_visible()
+    moved = series_rows(engine, doctor_id, world["grace"])
+    assert [b.starts_at for b in moved[7:]] == [b.starts_at + timedelta(hours=1) for b in booked[7:]]
+    details.get_by_role("button", name="Close").click()
+
+    # Cancelling the fourth date "and the following" leaves the first three.
+    open_week_of(page, booked[3].starts_at.date())
+    show_only(page, world["name"])
+    event(page, f"appointment-{booked[3].id}").click()
     expect(details.locator("#details-series")).to_have_text("↻ Weekly series: 4 of 9")
     details.get_by_role("button", name="Cancel appointment…").click()
     details.locator("#reason").fill("Therapy ends early")

@@ -127,3 +127,26 @@ def test_another_organisation_sees_and_touches_nothing(engine):
             series.series_place(s, b.staff, booked[0].id)
         with pytest.raises(PermissionDenied):
             series.preview_series(s, a.admin, a.doctor_id, FIRST, 1, count=3, now=NOW)
+
+
+def test_move_this_and_the_following_by_the_same_amount_all_or_none(engine):
+    with session_scope(engine) as s:
+        a = make_org(s, "Alpha")
+        other = service.create_patient(s, a.staff, full_name="Someone Else").id
+        booked = series.book_series(s, a.staff, a.doctor_id, a.patient_id, [FIRST + w * WEEK for w in range(4)], 1, now=NOW)
+        # An hour later from the second date on.
+        assert series.move_following(s, a.staff, booked[1].id, FIRST + WEEK + timedelta(hours=1), now=NOW) == 3
+        starts = [s.get(Appointment, b.id).starts_at for b in booked]
+        assert starts == [FIRST, FIRST + WEEK + timedelta(hours=1), FIRST + 2 * WEEK + timedelta(hours=1), FIRST + 3 * WEEK + timedelta(hours=1)]
+        history = s.exec(select(AppointmentStatusChange.reason).where(AppointmentStatusChange.appointment_id == booked[3].id)).all()
+        assert history[-1] == "Moved with the series from Tue 29 Dec 2026, 10:00–10:30 to Tue 29 Dec 2026, 11:00–11:30"
+        # A week later (onto the series' own old times): allowed, they are given up together.
+        assert series.move_following(s, a.staff, booked[2].id, FIRST + 3 * WEEK + timedelta(hours=1), now=NOW) == 2
+        # A taken date refuses the whole move.
+        service.book(s, a.staff, a.doctor_id, FIRST + timedelta(minutes=30), other, None, now=NOW)
+        with pytest.raises(SchedulingError, match="Nothing was moved: Tue 8 Dec 2026 at 10:30 is not free"):
+            series.move_following(s, a.staff, booked[0].id, FIRST + timedelta(minutes=30), now=NOW)
+        assert s.get(Appointment, booked[0].id).starts_at == FIRST
+        b = make_org(s, "Beta", admin=a.admin)
+        with pytest.raises(service.NotFound):
+            series.move_following(s, b.staff, booked[0].id, FIRST + timedelta(hours=1), now=NOW)

@@ -36,6 +36,7 @@ from miwell.scheduling.services.appointments import (
     _history,
     _note,
     free_slot_data,
+    free_slots_from,
     free_times_from,
     free_slots_in_organisation,
     offer_freed_time,
@@ -50,6 +51,7 @@ from miwell.scheduling.services.common import (
 from miwell.scheduling.services.errors import SchedulingError
 from miwell.timeutil import utcnow
 
+MOVE_TAKEN = "One of the new times was just taken by another desk, so nothing was moved. Check the dates again."
 SERIES_TAKEN = (
     "One of the dates was just booked by another desk, so nothing of the series was booked. "
     "Check the dates again and book the ones that still fit."
@@ -283,3 +285,67 @@ def cancel_following(
     _touch_calendar(session, organisation_id)
     offer_freed_time(session, organisation_id, now)
     return len(later)
+
+
+def move_following(
+    session: Session, actor: CurrentUser, appointment_id: int, starts_at: datetime, now: datetime | None = None
+) -> int:
+    """Move this occurrence to ``starts_at`` and every later one of its series still scheduled or
+    confirmed by the same amount, all or none: each new time must be a free slot of the same doctor
+    (the series' own old times count as free). Returns how many moved."""
+    organisation_id = _staff_organisation(actor)
+    now = now or utcnow()
+    appointment = _owned(session, Appointment, appointment_id, organisation_id)
+    if appointment.series_id is None:
+        raise SchedulingError("This appointment is not part of a series.")
+    if appointment.status not in ("scheduled", "confirmed"):
+        raise SchedulingError("This appointment can no longer be moved.")
+    shift = starts_at - appointment.starts_at
+    if not shift:
+        raise SchedulingError("The appointment is already at that time. Pick another free slot.")
+    moving = list(
+        session.exec(
+            select(Appointment)
+            .where(Appointment.series_id == appointment.series_id, Appointment.organisation_id == organisation_id)
+            .where(Appointment.starts_at >= appointment.starts_at)
+            .where(col(Appointment.status).in_(("scheduled", "confirmed")))
+            .order_by(Appointment.starts_at)
+        ).all()
+    )
+    targets = [item.starts_at + shift for item in moving]
+    days = {t.date() for t in targets}
+    groups, booked = free_slot_data(session, organisation_id, min(days), max(days), appointment.doctor_id, now)
+    # The series' own times are about to be given up, so they do not block the new ones.
+    own = [(item.starts_at, item.ends_at) for item in moving]
+    mine = [tuple(row) for row in booked.get(appointment.doctor_id, ())]
+    for interval in own:
+        if interval in mine:
+            mine.remove(interval)
+    offered = {
+        slot.start: slot
+        for slot in free_slots_from(groups, {appointment.doctor_id: mine}, min(days), max(days), now, only_days=days).get(
+            appointment.doctor_id, []
+        )
+    }
+    missing = [t for t in targets if t not in offered]
+    if missing:
+        named = ", ".join(f"{day_text(t.date())} at {clock(t)}" for t in missing[:3])
+        raise SchedulingError(f"Nothing was moved: {named} {'is' if len(missing) == 1 else 'are'} not free. Move these dates one by one.")
+    # Later ones first when moving later (earlier ones first when moving earlier), so that no
+    # occurrence lands on another's old time before that one has left it.
+    order = sorted(zip(moving, targets), key=lambda pair: pair[0].starts_at, reverse=shift > timedelta(0))
+    try:
+        with session.begin_nested():
+            for item, target in order:
+                slot = offered[target]
+                moved = f"Moved with the series from {span_text(item.starts_at, item.ends_at)} to {span_text(slot.start, slot.end)}"
+                item.starts_at, item.ends_at, item.clinic_id = slot.start, slot.end, slot.clinic_id
+                session.add(item)
+                session.flush()
+                session.add(_history(item.id, item.status, item.status, actor, moved))  # type: ignore[arg-type]
+            session.flush()
+    except IntegrityError:
+        raise SchedulingError(MOVE_TAKEN) from None
+    _touch_calendar(session, organisation_id)
+    offer_freed_time(session, organisation_id, now)
+    return len(moving)

@@ -113,6 +113,7 @@ class CalendarDialogState(AuthState):
     cancelling: bool = False
     series_text: str = ""
     series_following: int = 0  # later dates of the series that "cancel the following" would cancel
+    move_following: bool = False
     details_error: str = ""
     move_day: str = ""  # the first day of the week of slots shown
     move_doctor: str = ""
@@ -365,6 +366,7 @@ class CalendarDialogState(AuthState):
             "status": details.status,
             "status_label": details.status_label,
             "note": details.note,
+            "doctor_id": str(details.doctor_id),
         }
         self.history = [
             {
@@ -419,7 +421,7 @@ class CalendarDialogState(AuthState):
         appointment_id = _int_or_none(raw_id)
         if appointment_id is None:
             return rx.toast.error("That appointment could not be read. Reload the page.")
-        self.move_day, self.move_doctor = "", ""
+        self.move_day, self.move_doctor, self.move_following = "", "", False
         error = self._fill_details(user, appointment_id)
         if error:
             return rx.toast.error(error)
@@ -513,6 +515,10 @@ class CalendarDialogState(AuthState):
         self._load_move_slots(user)
 
     @rx.event
+    def set_move_following(self, value: bool):
+        self.move_following = value is True
+
+    @rx.event
     async def move_to(self, start: str):
         user = self._require(STAFF)
         if user is None:
@@ -522,6 +528,18 @@ class CalendarDialogState(AuthState):
         except ValueError:
             return
         appointment_id, doctor = self._appointment_id, as_id(self.move_doctor)
+        if self.move_following and self.series_following > 0:
+            if doctor != as_id(self.details.get("doctor_id", "")):
+                self.details_error = "A series moves with its own doctor: untick the later dates to move this one to another doctor."
+                return
+            count, error = _run(lambda s: series_service.move_following(s, user, appointment_id, new_start))
+            self.move_following = False
+            self._fill_details(user, appointment_id)
+            await self._refresh_calendar(user)
+            self.details_error = error
+            if not error:
+                return rx.toast.success(f"{count} dates of the series moved, from {day_text(new_start.date())} at {clock(new_start)}.")
+            return
         _, error = _run(lambda s: service.reschedule(s, user, appointment_id, new_start, doctor_id=doctor))
         self._fill_details(user, appointment_id)
         await self._refresh_calendar(user)
