@@ -324,8 +324,19 @@ def test_directories_are_for_the_right_roles(engine):
         assert [r.id for r in rows] == [mine.id]
         with pytest.raises(PermissionDenied):
             service.patients_of(s, as_current(mine))
-        directory = service.psychiatrist_directory(s, as_current(staff))
+        admin = make_user(s, "admin")
+        directory = service.psychiatrist_directory(s, as_current(admin))
         assert {r.id: r.patient_count for r in directory} == {doc.id: 1, other.id: 1}
+        # Clinic staff see only the psychiatrists linked to a doctor record of their organisation.
+        assert service.psychiatrist_directory(s, as_current(staff)) == []
+        from miwell.scheduling import services as scheduling
+        from tests.services.scheduling_helpers import accept_links
+
+        scheduling.create_doctor(s, as_current(staff), full_name="Dr Doc", psychiatrist_email=doc.email)
+        accept_links(s, as_current(doc))
+        assert [r.id for r in service.psychiatrist_directory(s, as_current(staff))] == [doc.id]
+        outsider = make_user(s, "staff")  # another organisation
+        assert service.psychiatrist_directory(s, as_current(outsider)) == []
         with pytest.raises(PermissionDenied):
             service.psychiatrist_directory(s, as_current(theirs))
 

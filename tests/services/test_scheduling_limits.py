@@ -229,3 +229,27 @@ def test_an_agenda_date_in_the_past_is_unaffected(engine):
         limit(s, a, min_notice_minutes=7 * 24 * 60)
         assert len(service.day_slots(s, a.staff, a.doctor_id, date(2026, 12, 9), now=NOW)) == 6
         assert service.day_slots(s, a.staff, a.doctor_id, date(2026, 12, 7), now=NOW) == []
+
+
+def test_the_desks_today_is_each_clinics_own(engine):
+    """At 23:30 in London it is already tomorrow in Auckland: each clinic's appointments of its own
+    today are listed, and the heading says so rather than naming one date."""
+    from miwell.scheduling.services.appointments import appointments_today
+
+    with session_scope(engine) as s:
+        a = make_org(s, "Alpha")
+        auckland = service.create_clinic(s, a.admin, a.id, "Auckland Clinic", "1 Queen Street", "Pacific/Auckland")
+        kiwi = service.create_doctor(s, a.staff, full_name="Dr Kiwi")
+        service.create_agenda(
+            s, a.staff, kiwi.id, clinic_id=auckland.id, start_date=TODAY, end_date=TODAY + timedelta(days=30),
+            start_time=time(9), end_time=time(12), slot_minutes=30, weekdays=(0, 1, 2, 3, 4),
+        )  # fmt: skip
+        late = NOW.replace(hour=23, minute=30)  # Tuesday 23:30 in London, Wednesday 12:30 in Auckland
+        london = service.book(s, a.staff, a.doctor_id, at(TODAY, 10), a.patient_id, None, now=NOW)
+        kiwi_today = service.book(s, a.staff, kiwi.id, at(TOMORROW, 11), a.patient_id, None, now=NOW)
+        service.book(s, a.staff, kiwi.id, at(TODAY, 9), a.patient_id, None, now=NOW - timedelta(days=1))
+        rows, day = appointments_today(s, a.staff, now=late)
+        assert [r.id for r in rows] == [london.id, kiwi_today.id] and day is None
+        only_london = make_org(s, "Beta", admin=a.admin)
+        _, day = appointments_today(s, only_london.staff, now=late)
+        assert day == TODAY

@@ -355,13 +355,20 @@ class PsychiatristRow:
 
 
 def psychiatrist_directory(session: Session, actor: CurrentUser) -> list[PsychiatristRow]:
+    """Approved psychiatrists with their patient counts: every one for an admin; for clinic staff,
+    only those linked to a doctor record of their own organisation (their contact details are not
+    the whole of MiWell's to browse)."""
+    from miwell.scheduling.models import Doctor
+
     require_role(actor, Role.STAFF.value, Role.ADMIN.value)
-    rows = session.exec(
+    statement = (
         select(User, func.count(PatientProfile.user_id))
         .join(PsychiatristProfile, PsychiatristProfile.user_id == User.id)
         .outerjoin(PatientProfile, PatientProfile.psychiatrist_id == User.id)
         .where(User.role == Role.PSYCHIATRIST.value, PsychiatristProfile.standing == APPROVED)
-        .group_by(User.id)
-        .order_by(User.full_name)
-    ).all()
+    )
+    if actor.role != Role.ADMIN.value:
+        linked = select(Doctor.user_id).where(Doctor.organisation_id == actor.organisation_id, Doctor.user_id.is_not(None))  # type: ignore[union-attr]
+        statement = statement.where(User.id.in_(linked))  # type: ignore[union-attr]
+    rows = session.exec(statement.group_by(User.id).order_by(User.full_name)).all()
     return [PsychiatristRow(u.id, u.full_name, u.email, rules.display_phone(u.phone), n) for u, n in rows]

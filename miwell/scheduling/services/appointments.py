@@ -144,6 +144,25 @@ def appointments_on(session: Session, actor: CurrentUser, day: date, now: dateti
     return _appointment_rows(rows, now or utcnow())
 
 
+def appointments_today(session: Session, actor: CurrentUser, now: datetime | None = None) -> tuple[list[AppointmentRow], date | None]:
+    """Every appointment of the organisation on today's date *in its own clinic's zone* (cancelled
+    ones included), and that date when all the organisation's clinics share it (else None): one
+    query for the appointments, one for the zones."""
+    organisation_id = _staff_organisation(actor)
+    now = now or utcnow()
+    zones = set(session.exec(select(Clinic.timezone).where(Clinic.organisation_id == organisation_id)).all())
+    days = {local_now(now, zone).date() for zone in zones} or {local_now(now, "UTC").date()}
+    start = datetime.combine(min(days), time.min)
+    rows = session.exec(
+        _appointment_query()
+        .where(Appointment.organisation_id == organisation_id)
+        .where(Appointment.starts_at >= start, Appointment.starts_at < datetime.combine(max(days), time.min) + timedelta(days=1))
+        .order_by(Appointment.starts_at, Doctor.full_name, Appointment.id)
+    ).all()
+    mine = [row for row in rows if row[0].starts_at.date() == local_now(now, row[4]).date()]
+    return _appointment_rows(mine, now), (days.pop() if len(days) == 1 else None)
+
+
 def upcoming_for_doctor(
     session: Session, actor: CurrentUser, doctor_id: int, now: datetime | None = None, limit: int = 100
 ) -> list[AppointmentRow]:

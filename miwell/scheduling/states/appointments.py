@@ -42,6 +42,11 @@ class AppointmentsState(AuthState):
         kind, _, ref = self._scope.partition(":")
         if kind == "doctor":
             rows, error = _run(lambda s: service.upcoming_for_doctor(s, user, service.parse_id(ref)))
+        elif kind == "today":
+            found, error = _run(lambda s: service.appointments_today(s, user))
+            rows, day = found or ([], None)
+            # Each clinic's own today; one date when they all share it (a clinic abroad may not).
+            self.heading = f"Today, {day_text(day)}" if day else "Today at each clinic (in its own time zone)"
         else:
             rows, error = _run(lambda s: service.appointments_on(s, user, date.fromisoformat(ref)))
         self.rows = [appointment_dict(r) for r in rows or []]
@@ -53,8 +58,7 @@ class AppointmentsState(AuthState):
         user = self._require(STAFF)
         if user is None:
             return self._turn_away(self._current_user())
-        today = _today()
-        self._scope, self.heading, self.error = f"day:{today.isoformat()}", f"Today, {day_text(today)}", ""
+        self._scope, self.heading, self.error = "today:", f"Today, {day_text(_today())}", ""
         self._reload(user)
 
     def _load_doctor(self, user: CurrentUser, doctor_ref: str) -> None:
