@@ -14,7 +14,8 @@ SECTIONS = [
     ("Doctors", "/staff/doctors", "stethoscope", "Agendas, free slots and booking"),
     ("Patients", "/staff/patients", "heart_handshake", "The people the clinic cares for"),
     ("Clients", "/staff/clients", "contact", "Who books and is responsible"),
-    ("Reports", "/staff/reports", "file-text", "Counts, CSV and calendar files"),
+    ("Waiting list", "/staff/waitlist", "list-ordered", "Freed times offered to who waits"),
+    ("Reports", "/staff/reports", "file-text", "Counts, no-shows, CSV and calendar files"),
 ]
 
 
