@@ -121,6 +121,39 @@ def _password() -> rx.Component:
     )
 
 
+def _sessions() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Where you are signed in", size="4"),
+            rx.text(
+                rx.cond(
+                    AccountState.other_sessions == 0,
+                    "Only here.",
+                    rx.cond(
+                        AccountState.other_sessions == 1,
+                        "Here and in 1 other browser.",
+                        "Here and in " + AccountState.other_sessions.to_string() + " other browsers.",
+                    ),
+                ),
+                size="2",
+                id="other-sessions",
+            ),
+            rx.button(
+                "Sign out everywhere else",
+                variant="soft",
+                on_click=AccountState.end_other_sessions,
+                disabled=AccountState.other_sessions == 0,
+                id="end-other-sessions",
+            ),
+            rx.text("For a lost phone or a shared computer: those browsers must sign in again.", size="1", color_scheme="gray"),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        id="sessions-card",
+    )
+
+
 def _delete() -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -175,6 +208,7 @@ def account() -> rx.Component:
                 rx.vstack(
                     rx.cond(EmailSettingsState.loaded, email_settings_card()),
                     _password(),
+                    _sessions(),
                     _delete(),
                     spacing="4",
                     width="100%",

@@ -74,3 +74,24 @@ def test_the_session_cookie_is_out_of_reach_of_page_scripts(page):
     assert "miwell_session" not in page.evaluate("document.cookie")
     page.reload()
     expect(page.locator("#nav-user-name")).to_have_text("Pat Patient")  # still signed in after a reload
+
+
+def test_signing_out_everywhere_else_from_the_account_page(new_page):
+    """A lost phone: from the computer at hand, every other browser of the account is signed out."""
+    email = unique_email("two.browsers")
+    phone = new_page(390, 844)
+    register_patient(phone, email, name="Robin Twobrowsers")
+    expect(phone).to_have_url(at("/patient"))
+    computer = new_page()
+    log_in(computer, email, "quiet-river-4821")
+    expect(computer).to_have_url(at("/patient"))
+    computer.goto("/account")
+    expect(computer.locator("#other-sessions")).to_have_text("Here and in 1 other browser.")
+    computer.locator("#end-other-sessions").click()
+    expect(computer.get_by_text("Signed out of 1 other browser.")).to_be_visible()
+    expect(computer.locator("#other-sessions")).to_have_text("Only here.")
+    # The phone's next step finds it signed out; the computer stays signed in.
+    phone.goto("/patient/history")
+    expect(phone).to_have_url(at("/"))
+    computer.goto("/patient/history")
+    expect(computer).to_have_url(at("/patient/history"))

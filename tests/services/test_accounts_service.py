@@ -137,6 +137,24 @@ def test_login_session_and_logout(engine):
         assert service.resolve_session(s, token) is None
 
 
+def test_signing_out_everywhere_else_keeps_this_browser_and_no_one_elses(engine):
+    with session_scope(engine) as s:
+        user = make_user(s, "staff", email="desk@example.org")
+        other = make_user(s, "staff", email="other@example.org")
+        here, phone, laptop = (service.start_session(s, user.id) for _ in range(3))
+        theirs = service.start_session(s, other.id)
+    with session_scope(engine) as s:
+        me = service.resolve_session(s, here)
+        assert service.other_sessions(s, me, here) == 2
+        assert service.end_other_sessions(s, me, here) == 2
+    with session_scope(engine) as s:
+        assert service.resolve_session(s, here).id == user.id
+        assert service.resolve_session(s, phone) is None and service.resolve_session(s, laptop) is None
+        assert service.resolve_session(s, theirs).id == other.id
+        assert service.other_sessions(s, service.resolve_session(s, here), here) == 0
+        assert service.end_other_sessions(s, service.resolve_session(s, here), here) == 0
+
+
 def test_expired_session_is_not_accepted(engine):
     with session_scope(engine) as s:
         user = make_user(s, "admin")

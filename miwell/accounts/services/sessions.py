@@ -7,6 +7,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import func
 from sqlmodel import Session, delete, select
 
 from miwell import push
@@ -210,6 +211,30 @@ def end_session(session: Session, token: str) -> None:
 def end_all_sessions(session: Session, user_id: int) -> None:
     session.exec(delete(AuthSession).where(AuthSession.user_id == user_id))
     push.publish_after_commit(session, push.user_topic(user_id))
+
+
+def other_sessions(session: Session, actor: CurrentUser, token: str, now: datetime | None = None) -> int:
+    """How many other browsers the user is signed in on (sessions not expired, this one left out)."""
+    now = now or utcnow()
+    return session.exec(
+        select(func.count())
+        .select_from(AuthSession)
+        .where(AuthSession.user_id == actor.id, AuthSession.expires_at > now)
+        .where(AuthSession.token_hash != token_hash(str(token or ""), get_settings().secret_key))
+    ).one()
+
+
+def end_other_sessions(session: Session, actor: CurrentUser, token: str) -> int:
+    """Sign the user out of every browser but this one (a lost phone, a shared computer). Their
+    open pages there re-check who is signed in and are sent to sign in. Returns how many ended."""
+    ended = session.exec(
+        delete(AuthSession)
+        .where(AuthSession.user_id == actor.id)
+        .where(AuthSession.token_hash != token_hash(str(token or ""), get_settings().secret_key))
+    ).rowcount
+    if ended:
+        push.publish_after_commit(session, push.user_topic(actor.id))
+    return ended or 0
 
 
 def purge_expired_sessions(session: Session, now: datetime | None = None) -> int:

@@ -30,6 +30,7 @@ class AccountState(AuthState):
     password_error: str = ""
     delete_error: str = ""
     delete_open: bool = False
+    other_sessions: int = 0  # other browsers this account is signed in on
 
     def _fill(self, view: service.AccountView) -> None:
         self.full_name, self.email, self.phone = view.full_name, view.email, view.phone
@@ -61,6 +62,7 @@ class AccountState(AuthState):
             return  # the page guard has already sent them away
         with session_scope() as s:
             self._fill(service.account_view(s, user))
+            self.other_sessions = service.other_sessions(s, user, self._session_token())
             if user.role == Role.PSYCHIATRIST.value:
                 self._fill_intake(service.intake(s, user))
         self.loaded = True
@@ -127,6 +129,18 @@ class AccountState(AuthState):
         self.password_error = ""
         # Every session ended with the change; this browser signs in again through a handoff.
         return await self._sign_in(user, "/account?changed=password")
+
+    @rx.event
+    def end_other_sessions(self):
+        user = self._signed_in()
+        if user is None:
+            return self._turn_away(self._current_user())
+        with session_scope() as s:
+            ended = service.end_other_sessions(s, user, self._session_token())
+        self.other_sessions = 0
+        if not ended:
+            return rx.toast.info("You were not signed in anywhere else.")
+        return rx.toast.success(f"Signed out of {ended} other browser{'' if ended == 1 else 's'}.")
 
     @rx.event
     def set_delete_open(self, value: bool):
