@@ -37,6 +37,7 @@ from miwell.scheduling.services.common import (
     _upcoming,
 )
 from miwell.scheduling.services.errors import SchedulingError
+from miwell.scheduling.services.offers import offer_free_slots
 
 # --- agendas ---------------------------------------------------------------------------------------
 
@@ -230,7 +231,7 @@ def create_agenda(
     session.add(agenda)
     session.flush()
     _touch_calendar(session, organisation_id)
-    _offer_new_time(session, organisation_id)
+    offer_free_slots(session, organisation_id)  # a new agenda may bring the time a waiting patient needs
     return agenda
 
 
@@ -267,15 +268,8 @@ def update_agenda(
     session.add(agenda)
     session.flush()
     _touch_calendar(session, organisation_id)
-    _offer_new_time(session, organisation_id, now)
+    offer_free_slots(session, organisation_id, now)  # so may a longer one
     return agenda
-
-
-def _offer_new_time(session: Session, organisation_id: int, now: datetime | None = None) -> None:
-    """A new or longer agenda may bring the time a waiting patient needs."""
-    from miwell.scheduling.services.waitlist import offer_free_slots
-
-    offer_free_slots(session, organisation_id, now)
 
 
 def delete_agenda(session: Session, actor: CurrentUser, agenda_id: int, now: datetime | None = None) -> None:

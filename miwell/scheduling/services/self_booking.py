@@ -20,7 +20,9 @@ from miwell.accounts.services import CurrentUser, PermissionDenied
 from miwell.scheduling.core.formatting import clock, day_text
 from miwell.scheduling.core.status import transition
 from miwell.scheduling.models import Agenda, Appointment, Clinic, ClinicPatient, Doctor, Organisation
-from miwell.scheduling.services.appointments import _history, book_in_organisation, free_slots_in_organisation, offer_freed_time
+from miwell.scheduling.services.appointments import _history, book_in_organisation
+from miwell.scheduling.services.offers import offer_free_slots
+from miwell.scheduling.services.slots import free_slots_in_organisation
 from miwell.scheduling.services.calendar import _own
 from miwell.scheduling.services.common import REASON_MAX, _line, _touch_calendar, local_now
 from miwell.scheduling.services.errors import NOT_FOUND, NotFound, SchedulingError
@@ -180,5 +182,5 @@ def patient_cancel(
     session.add(appointment)
     session.flush()
     _touch_calendar(session, appointment.organisation_id)
-    offer_freed_time(session, appointment.organisation_id, now)
+    offer_free_slots(session, appointment.organisation_id, now)
     return appointment

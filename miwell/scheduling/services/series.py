@@ -30,16 +30,14 @@ from miwell.scheduling.core.series import (
 )
 from miwell.scheduling.core.status import transition
 from miwell.scheduling.models import Agenda, Appointment, AppointmentSeries, ClinicPatient, Doctor
-from miwell.scheduling.services.appointments import (
+from miwell.scheduling.services.appointments import _client_for, _history, _note
+from miwell.scheduling.services.offers import offer_free_slots
+from miwell.scheduling.services.slots import (
     OfferedSlot,
-    _client_for,
-    _history,
-    _note,
     free_slot_data,
     free_slots_from,
-    free_times_from,
     free_slots_in_organisation,
-    offer_freed_time,
+    free_times_from,
 )
 from miwell.scheduling.services.common import (
     REASON_MAX,
@@ -283,7 +281,7 @@ def cancel_following(
         session.add(item)
     session.flush()
     _touch_calendar(session, organisation_id)
-    offer_freed_time(session, organisation_id, now)
+    offer_free_slots(session, organisation_id, now)
     return len(later)
 
 
@@ -347,5 +345,5 @@ def move_following(
     except IntegrityError:
         raise SchedulingError(MOVE_TAKEN) from None
     _touch_calendar(session, organisation_id)
-    offer_freed_time(session, organisation_id, now)
+    offer_free_slots(session, organisation_id, now)
     return len(moving)
