@@ -6,9 +6,10 @@ state that forgets a check, or a crafted websocket message naming another organi
 gets nothing: records of other organisations read exactly like records that do not exist.
 
 The package is split by seam: ``organisations`` (and their clinics and staff), ``people`` (doctors,
-patients, clients), ``agendas``, ``appointments`` (slots, booking, moves, statuses), ``calendar``
-(what the calendar and reports show), ``links`` (consented account links); ``common`` holds what they
-share. This module is their public API, as ``from miwell.scheduling import services``.
+patients, clients), ``agendas``, ``slots`` (the free-slot queries), ``appointments`` (booking, moves,
+statuses), ``series``, ``offers`` and ``waitlist`` (the waiting list), ``self_booking`` (patients
+booking online), ``calendar`` (what the calendar and reports show), ``links`` (consented account
+links); ``common`` holds what they share. This module is their public API, as ``from miwell.scheduling import services``.
 """
 
 from miwell.scheduling.services.agendas import (
