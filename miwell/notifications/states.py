@@ -25,6 +25,7 @@ from miwell import live, push
 from miwell.accounts.core.rules import Role
 from miwell.accounts.services import AccountError, CurrentUser
 from miwell.accounts.states.auth import AuthState
+from miwell.accounts.states.policy import PSYCHIATRIST, allow, Owns
 from miwell.db import get_engine, session_scope
 from miwell.notifications import services as service
 from miwell.wellbeing.core import display
@@ -161,10 +162,12 @@ class AlertState(AuthState):
                 page._reload_or_refuse(user)  # type: ignore[attr-defined]
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.THIS_PAGE)
     def toggle_show_all(self):
         self.show_all = not self.show_all
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.OWN_PATIENTS)
     async def acknowledge(self, alert_id: int):
         user = self._require(Role.PSYCHIATRIST.value)
         if user is None:
@@ -188,6 +191,7 @@ class AlertState(AuthState):
         await self._refresh_page(user, self.router.url.path)
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.OWN_PATIENTS)
     def watch(self):
         """on_load of every psychiatrist page: the alerts now, and the tab subscribed for the rest."""
         client = self.router.session.client_token
@@ -242,6 +246,7 @@ class UrgentBookingState(AuthState):
     _alert_id: int = 0
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.OWN_PATIENTS)
     def open_for(self, patient_id: int, alert_id: int = 0):
         user = self._require(Role.PSYCHIATRIST.value)
         if user is None:
@@ -263,10 +268,12 @@ class UrgentBookingState(AuthState):
         self.open = True
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.THIS_PAGE)
     def set_open(self, value: bool):
         self.open = value is True
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.OWN_PATIENTS)
     async def book(self, key: str):
         user = self._require(Role.PSYCHIATRIST.value)
         if user is None:
@@ -287,6 +294,7 @@ class UrgentBookingState(AuthState):
         return rx.toast.success(f"Booked for {self.patient}: {self.booked}. The clinic's calendar shows it now.")
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.OWN_PATIENTS)
     def ask_desk(self, organisation_id: int):
         user = self._require(Role.PSYCHIATRIST.value)
         if user is None:

@@ -10,6 +10,7 @@ import reflex as rx
 
 from miwell.accounts.services import AccountError
 from miwell.accounts.states.auth import AuthState, form_data
+from miwell.accounts.states.policy import ADMIN, PATIENT, PSYCHIATRIST, allow, Owns
 from miwell.db import session_scope
 from miwell.outreach.models import OUTBOX_STATUSES
 from miwell.outreach.services import settings as service
@@ -60,6 +61,7 @@ class EmailSettingsState(AuthState):
         self.form_key += 1
 
     @rx.event
+    @allow(PATIENT, PSYCHIATRIST, owns=Owns.OWN_ACCOUNT)
     def load(self):
         user = self._require("patient", "psychiatrist")
         self.loaded = False
@@ -71,6 +73,7 @@ class EmailSettingsState(AuthState):
             self.loaded = True
 
     @rx.event
+    @allow(PATIENT, PSYCHIATRIST, owns=Owns.OWN_ACCOUNT)
     def save(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require("patient", "psychiatrist")
@@ -105,6 +108,7 @@ class SafetyContactsState(AuthState):
         return int(last) if last.isdigit() and len(last) < 10 else 0
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def load(self):
         user = self._require("admin")
         if user is None:
@@ -114,6 +118,7 @@ class SafetyContactsState(AuthState):
         self.form_key += 1
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def save(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require("admin")
@@ -178,11 +183,13 @@ class OutboxState(AuthState):
         ]
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def load(self):
         self.status = ""
         self._read()
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def show(self, status: str):
         self.status = status if status in OUTBOX_STATUSES else ""
         self._read()

@@ -14,6 +14,7 @@ from miwell.accounts.states.auth import (
     AuthState,
     form_data,
 )
+from miwell.accounts.states.policy import PSYCHIATRIST, SIGNED_IN, allow, Owns
 from miwell.db import session_scope
 
 
@@ -53,6 +54,7 @@ class AccountState(AuthState):
         self.cap = "" if view.cap is None else str(view.cap)
 
     @rx.event
+    @allow(SIGNED_IN, owns=Owns.OWN_ACCOUNT)
     def load(self):
         self.loaded = False
         self.details_error = self.password_error = self.delete_error = self.intake_error = ""
@@ -68,6 +70,7 @@ class AccountState(AuthState):
         self.loaded = True
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.OWN_ACCOUNT)
     def save_intake(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(Role.PSYCHIATRIST.value)
@@ -86,6 +89,7 @@ class AccountState(AuthState):
         )
 
     @rx.event
+    @allow(SIGNED_IN, owns=Owns.OWN_ACCOUNT)
     def save_details(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._signed_in()
@@ -113,6 +117,7 @@ class AccountState(AuthState):
         return rx.toast.success("Your details are saved.")
 
     @rx.event
+    @allow(SIGNED_IN, owns=Owns.OWN_ACCOUNT)
     async def change_password(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._signed_in()
@@ -131,6 +136,7 @@ class AccountState(AuthState):
         return await self._sign_in(user, "/account?changed=password")
 
     @rx.event
+    @allow(SIGNED_IN, owns=Owns.OWN_ACCOUNT)
     def end_other_sessions(self):
         user = self._signed_in()
         if user is None:
@@ -143,11 +149,13 @@ class AccountState(AuthState):
         return rx.toast.success(f"Signed out of {ended} other browser{'' if ended == 1 else 's'}.")
 
     @rx.event
+    @allow(SIGNED_IN, owns=Owns.THIS_PAGE)
     def set_delete_open(self, value: bool):
         self.delete_open = value
         self.delete_error = ""
 
     @rx.event
+    @allow(SIGNED_IN, owns=Owns.OWN_ACCOUNT)
     async def delete_account(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._signed_in()

@@ -14,6 +14,7 @@ from miwell.accounts.states.auth import (
     AuthState,
     form_data,
 )
+from miwell.accounts.states.policy import ADMIN, allow, Owns
 from miwell.db import session_scope
 from miwell.scheduling import services as scheduling_service
 
@@ -49,6 +50,7 @@ class AdminAccountsState(AuthState):
             ]
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def lift_lock(self, email: str):
         user = self._require(Role.ADMIN.value)
         if user is None:
@@ -61,6 +63,7 @@ class AdminAccountsState(AuthState):
         return rx.toast.success(f"Sign-in for {email} is open again from every device.")
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def load(self):
         user = self._require(Role.ADMIN.value)
         if user is None:
@@ -70,6 +73,7 @@ class AdminAccountsState(AuthState):
         self._load(user)
 
     @rx.event
+    @allow(ADMIN, owns=Owns.THIS_PAGE)
     def set_new_role(self, role: str | list[str]):
         if role in ADMIN_CREATES:
             self.new_role = role
@@ -84,6 +88,7 @@ class AdminAccountsState(AuthState):
         return scheduling_service.parse_id(raw)
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def create(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(Role.ADMIN.value)

@@ -11,6 +11,7 @@ from miwell.accounts import services as service
 from miwell.accounts import web
 from miwell.accounts.core.rules import Role, Standing, home_page
 from miwell.accounts.services import CurrentUser
+from miwell.accounts.states.policy import ANYONE, allow, Owns
 from miwell.db import session_scope
 
 ROLE_LABELS = {r.value: r.label for r in Role}
@@ -117,6 +118,7 @@ class AuthState(rx.State):
         return [web.start_session_script(token, nonce)]
 
     @rx.event
+    @allow(ANYONE, owns=Owns.OWN_ACCOUNT)
     async def guard(self, role: str = ""):
         """on_load of every signed-in page. Only redirects: each data handler checks again itself."""
         role = role if isinstance(role, str) else ""
@@ -140,6 +142,7 @@ class AuthState(rx.State):
         return None
 
     @rx.event
+    @allow(ANYONE, owns=Owns.OWN_ACCOUNT)
     async def log_out(self):
         with session_scope() as s:
             service.end_session(s, self._session_token())

@@ -9,6 +9,7 @@ from miwell.accounts.core.rules import Role
 from miwell.accounts.states.auth import (
     AuthState,
 )
+from miwell.accounts.states.policy import ADMIN, PATIENT, STAFF, allow, Owns
 from miwell.db import session_scope
 
 
@@ -20,6 +21,7 @@ class PatientHomeState(AuthState):
     psychiatrist_phone: str = ""
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def load(self):
         user = self._require(Role.PATIENT.value)
         if user is None:
@@ -35,6 +37,7 @@ class StaffHomeState(AuthState):
     psychiatrists: list[dict[str, str]] = []
 
     @rx.event
+    @allow(STAFF, ADMIN, owns=Owns.OWN_ORGANISATION)
     def load(self):
         user = self._require(Role.STAFF.value, Role.ADMIN.value)
         if user is None:

@@ -13,6 +13,7 @@ from miwell.accounts.states.auth import (
     AuthState,
     form_data,
 )
+from miwell.accounts.states.policy import ANYONE, PSYCHIATRIST, allow, Owns
 from miwell.db import session_scope
 
 
@@ -21,6 +22,7 @@ class LoginState(AuthState):
     notice: str = ""
 
     @rx.event
+    @allow(ANYONE, owns=Owns.NOTHING_YET)
     def on_load(self):
         self.error = ""
         self.notice = LOGIN_NOTICES.get(self.router.url.query_parameters.get("signin", ""), "")
@@ -29,6 +31,7 @@ class LoginState(AuthState):
             return rx.redirect(home_page(user.role, user.standing))
 
     @rx.event
+    @allow(ANYONE, owns=Owns.NOTHING_YET)
     async def submit(self, form: dict[str, Any]):
         form = form_data(form)
         email = str(form.get("email", ""))
@@ -55,6 +58,7 @@ class RegisterState(AuthState):
     error: str = ""
 
     @rx.event
+    @allow(ANYONE, owns=Owns.NOTHING_YET)
     def on_load(self):
         self.error = ""
         user = self._current_user()
@@ -62,12 +66,14 @@ class RegisterState(AuthState):
             return rx.redirect(home_page(user.role, user.standing))
 
     @rx.event
+    @allow(ANYONE, owns=Owns.THIS_PAGE)
     def set_role(self, role: str | list[str]):
         if role in (Role.PATIENT.value, Role.PSYCHIATRIST.value):
             self.role = role
             self.error = ""
 
     @rx.event
+    @allow(ANYONE, owns=Owns.NOTHING_YET)
     async def submit(self, form: dict[str, Any]):
         form = form_data(form)
         if form.get("password", "") != form.get("confirm", ""):
@@ -106,6 +112,7 @@ class InvitationState(AuthState):
     _code: str = ""
 
     @rx.event
+    @allow(ANYONE, owns=Owns.NOTHING_YET)
     def on_load(self):
         self.error = self.problem = ""
         self.loaded = False
@@ -121,6 +128,7 @@ class InvitationState(AuthState):
         self.loaded = True
 
     @rx.event
+    @allow(ANYONE, owns=Owns.NOTHING_YET)
     async def submit(self, form: dict[str, Any]):
         form = form_data(form)
         if form.get("password", "") != form.get("confirm", ""):
@@ -156,6 +164,7 @@ class StandingState(AuthState):
     registration_number: str = ""
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.OWN_ACCOUNT, pending_psychiatrists=True)
     def load(self):
         user = self._current_user()
         if user is None or user.role != Role.PSYCHIATRIST.value:

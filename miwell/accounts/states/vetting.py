@@ -19,6 +19,7 @@ from miwell.accounts.core import rules
 from miwell.accounts.core.rules import Role, Standing
 from miwell.accounts.services import AccountError, CurrentUser
 from miwell.accounts.states.auth import AuthState, form_data
+from miwell.accounts.states.policy import allow, Owns
 from miwell.db import session_scope
 from miwell.ids import as_id
 
@@ -119,6 +120,7 @@ class VettingState(AuthState):
         return ACTIONS.get(self.decide_action, ("", "", ""))[2]
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def load(self):
         user = self._require(ADMIN)
         if user is None:
@@ -128,6 +130,7 @@ class VettingState(AuthState):
         self._reload(user)
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def open_decision(self, psychiatrist_id: int, action: str):
         user = self._require(ADMIN)
         if user is None:
@@ -140,11 +143,13 @@ class VettingState(AuthState):
         self.decide_patients, self.decide_error = card.patients, ""
 
     @rx.event
+    @allow(ADMIN, owns=Owns.THIS_PAGE)
     def close_decision(self, open_: bool = False):
         if not open_:
             self.decide_id, self.decide_error = 0, ""
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def decide(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(ADMIN)
@@ -174,6 +179,7 @@ class VettingState(AuthState):
         return rx.toast.success(message)
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def invite(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(ADMIN)
@@ -193,10 +199,12 @@ class VettingState(AuthState):
         return rx.call_script("document.getElementById('invite-form').reset()")
 
     @rx.event
+    @allow(ADMIN, owns=Owns.THIS_PAGE)
     def dismiss_link(self):
         self.new_link = self.new_link_email = ""
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def withdraw(self, invitation_id: int):
         user = self._require(ADMIN)
         if user is None:

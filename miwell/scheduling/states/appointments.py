@@ -9,6 +9,7 @@ import reflex as rx
 
 from miwell.accounts.services import CurrentUser
 from miwell.accounts.states.auth import AuthState, form_data
+from miwell.accounts.states.policy import STAFF, allow, Owns
 from miwell.scheduling import services as service
 from miwell.scheduling.core.formatting import day_text
 from miwell.scheduling.states.common import (
@@ -54,6 +55,7 @@ class AppointmentsState(AuthState):
             self.error = error
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def load_today(self):
         user = self._require(STAFF)
         if user is None:
@@ -66,6 +68,7 @@ class AppointmentsState(AuthState):
         self._reload(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def set_status(self, appointment_id: str, target: str):
         user = self._require(STAFF)
         if user is None:
@@ -77,6 +80,7 @@ class AppointmentsState(AuthState):
             return rx.toast.success(f"Appointment {service.status_label(target)}.")
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def open_cancel(self, appointment_id: str):
         user = self._require(STAFF)
         if user is None:
@@ -88,10 +92,12 @@ class AppointmentsState(AuthState):
         self.cancel_label = f"{row['patient']} with {row['doctor']}, {row['when']}"
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def set_cancel_open(self, value: bool):
         self.cancel_open = value
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def confirm_cancel(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(STAFF)

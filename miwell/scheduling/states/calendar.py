@@ -15,6 +15,7 @@ from miwell import live, push
 from miwell.accounts.core.rules import Role
 from miwell.accounts.services import AccountError, CurrentUser
 from miwell.accounts.states.auth import AuthState, text_arg
+from miwell.accounts.states.policy import allow, Owns
 from miwell.db import get_engine, session_scope
 from miwell.scheduling import services as service
 from miwell.scheduling.core.calendar_view import VisibleRange, initials, visible_range
@@ -158,6 +159,7 @@ class CalendarState(AuthState):
     # --- page events ---
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def load(self):
         user = self._require(STAFF)
         if user is None:
@@ -185,6 +187,7 @@ class CalendarState(AuthState):
         self.time_zone = chosen["timezone"] if chosen else get_settings().default_timezone
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def load_range(self, start: str, end: str, view: str):
         user = self._require(STAFF)
         if user is None:
@@ -199,6 +202,7 @@ class CalendarState(AuthState):
         self._reload(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def set_clinic(self, value: str):
         user = self._require(STAFF)
         if user is None:
@@ -209,6 +213,7 @@ class CalendarState(AuthState):
         self._reload(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def toggle_doctor(self, doctor_id: str):
         user = self._require(STAFF)
         if user is None:
@@ -223,6 +228,7 @@ class CalendarState(AuthState):
         self._reload(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def all_doctors(self):
         user = self._require(STAFF)
         if user is None:
@@ -231,6 +237,7 @@ class CalendarState(AuthState):
         self._reload(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def set_patient(self, value: str):
         user = self._require(STAFF)
         if user is None:
@@ -239,6 +246,7 @@ class CalendarState(AuthState):
         self._reload(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def set_show_cancelled(self, value: bool):
         user = self._require(STAFF)
         if user is None:
@@ -247,6 +255,7 @@ class CalendarState(AuthState):
         self._reload(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def refresh(self):
         user = self._require(STAFF)
         if user is None:

@@ -11,6 +11,7 @@ import reflex as rx
 from miwell.accounts.core.rules import Role
 from miwell.accounts.services import CurrentUser
 from miwell.accounts.states.auth import AuthState, form_data, text_arg
+from miwell.accounts.states.policy import allow, Owns
 from miwell.ids import as_id
 from miwell.scheduling import services as service
 from miwell.scheduling.core.formatting import clock, day_text, short_date
@@ -127,6 +128,7 @@ class CalendarDialogState(AuthState):
         calendar._reload(user)  # type: ignore[attr-defined]
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     async def event_clicked(self, event_id: str, kind: str, start: str, end: str, props: dict[str, Any]):
         user = self._require(STAFF)
         if user is None:
@@ -144,6 +146,7 @@ class CalendarDialogState(AuthState):
             )
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def date_clicked(self, date_iso: str, all_day: bool, view: str):
         user = self._require(STAFF)
         if user is None:
@@ -194,26 +197,31 @@ class CalendarDialogState(AuthState):
         self.series_rows, self.series_summary, self._series_starts = [], "", []
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def set_repeat(self, value: str):
         self.repeat = value if value in REPEATS else ""
         self._clear_series()
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def set_repeat_end(self, value: str):
         self.repeat_end = "until" if value == "until" else "count"
         self._clear_series()
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def set_repeat_count(self, value: str):
         self.repeat_count = text_arg(value, 3)
         self._clear_series()
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def set_repeat_until(self, value: str):
         self.repeat_until = text_arg(value, 10)
         self._clear_series()
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def check_series(self):
         user = self._require(STAFF)
         if user is None:
@@ -255,6 +263,7 @@ class CalendarDialogState(AuthState):
         )
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def toggle_series_row(self, index: int):
         if not isinstance(index, int) or not 0 <= index < len(self.series_rows):
             return
@@ -266,18 +275,22 @@ class CalendarDialogState(AuthState):
         self.series_rows = rows
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def set_booking_open(self, value: bool):
         self.booking_open = bool(value)
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def set_patient_choice(self, value: str):
         self.patient_choice = str(value or "")
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def set_client_choice(self, value: str):
         self.client_choice = str(value or "")
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     async def book(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(STAFF)
@@ -430,12 +443,14 @@ class CalendarDialogState(AuthState):
         self.details_open = True
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def set_details_open(self, value: bool):
         self.details_open = bool(value)
         if not value:
             self.cancelling = False
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     async def set_status(self, target: str):
         user = self._require(STAFF)
         if user is None:
@@ -449,14 +464,17 @@ class CalendarDialogState(AuthState):
             return rx.toast.success(f"Appointment {status_label(target)}.")
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def ask_cancel(self):
         self.cancelling, self.details_error = True, ""
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def keep(self):
         self.cancelling, self.details_error = False, ""
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     async def confirm_cancel(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(STAFF)
@@ -478,6 +496,7 @@ class CalendarDialogState(AuthState):
         return rx.toast.success("Appointment cancelled. The slot is free again.")
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def pick_move_day(self, value: str):
         user = self._require(STAFF)
         if user is None:
@@ -491,6 +510,7 @@ class CalendarDialogState(AuthState):
         self._load_move_slots(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def shift_move_window(self, weeks: int):
         """The week of slots before or after the one shown (never before today)."""
         user = self._require(STAFF)
@@ -505,6 +525,7 @@ class CalendarDialogState(AuthState):
         self._load_move_slots(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def pick_move_doctor(self, value: str):
         user = self._require(STAFF)
         if user is None:
@@ -515,10 +536,12 @@ class CalendarDialogState(AuthState):
         self._load_move_slots(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def set_move_following(self, value: bool):
         self.move_following = value is True
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     async def move_to(self, start: str):
         user = self._require(STAFF)
         if user is None:

@@ -8,6 +8,7 @@ import reflex as rx
 
 from miwell.accounts.services import AccountError
 from miwell.accounts.states.auth import AuthState
+from miwell.accounts.states.policy import allow, Owns
 from miwell.db import session_scope
 from miwell.scheduling import services as service
 from miwell.scheduling.states.common import STAFF
@@ -36,6 +37,7 @@ class UrgentRequestsState(AuthState):
         ]
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def load(self):
         user = self._require(STAFF)
         if user is None:
@@ -43,6 +45,7 @@ class UrgentRequestsState(AuthState):
         self._reload(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def handled(self, request_id: int):
         user = self._require(STAFF)
         if user is None:

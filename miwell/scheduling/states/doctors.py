@@ -9,6 +9,7 @@ import reflex as rx
 
 from miwell.accounts.services import CurrentUser
 from miwell.accounts.states.auth import AuthState, form_data, text_arg
+from miwell.accounts.states.policy import STAFF, allow, Owns
 from miwell.scheduling import services as service
 from miwell.scheduling.core.colours import PALETTE
 from miwell.scheduling.core.formatting import clock, day_text
@@ -56,6 +57,7 @@ class DoctorsState(AuthState):
         ]
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def load(self):
         user = self._require(STAFF)
         if user is None:
@@ -64,6 +66,7 @@ class DoctorsState(AuthState):
         self._load(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def set_search(self, value: str):
         user = self._require(STAFF)
         if user is None:
@@ -72,6 +75,7 @@ class DoctorsState(AuthState):
         self._load(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def create(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(STAFF)
@@ -163,9 +167,9 @@ class DoctorPageState(AuthState):
     delete_error: str = ""
 
     def _fill(self, user: CurrentUser) -> str:
-        doctor_id = service.parse_id(self.doctor_ref)
-
         def read(s):
+            # Read here, so that a malformed id in the address is a message, not an exception.
+            doctor_id = service.parse_id(self.doctor_ref)
             doctor = service.get_doctor(s, user, doctor_id)
             clinics = service.list_clinics(s, user)
             agendas = service.list_agendas(s, user, doctor_id)
@@ -211,6 +215,7 @@ class DoctorPageState(AuthState):
             self.chosen_slot, self.chosen_label = "", ""
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     async def load(self):
         user = self._require(STAFF)
         if user is None:
@@ -241,6 +246,7 @@ class DoctorPageState(AuthState):
     # details
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def save_details(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(STAFF)
@@ -266,10 +272,12 @@ class DoctorPageState(AuthState):
         return rx.toast.success(f"Details saved. {_asked_note(asked, saved)}".strip())
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def set_delete_open(self, value: bool):
         self.delete_open, self.delete_error = value, ""
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def delete_doctor(self):
         user = self._require(STAFF)
         if user is None:
@@ -285,6 +293,7 @@ class DoctorPageState(AuthState):
     # agendas
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def edit_agenda(self, agenda_id: str):
         row = next((a for a in self.agendas if a["id"] == agenda_id), None)
         if row is not None:
@@ -292,12 +301,14 @@ class DoctorPageState(AuthState):
             self.agenda_key += 1
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def new_agenda(self):
         first_clinic = self.clinics[0]["id"] if self.clinics else ""
         self.agenda_form, self.agenda_error = {**_EMPTY_AGENDA, "clinic_id": first_clinic}, ""
         self.agenda_key += 1
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     async def save_agenda(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(STAFF)
@@ -334,6 +345,7 @@ class DoctorPageState(AuthState):
         return rx.toast.success("Agenda saved." if editing else "Agenda opened.")
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def delete_agenda(self, agenda_id: str):
         user = self._require(STAFF)
         if user is None:
@@ -352,6 +364,7 @@ class DoctorPageState(AuthState):
     # booking
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def pick_day(self, value: str):
         user = self._require(STAFF)
         if user is None:
@@ -364,6 +377,7 @@ class DoctorPageState(AuthState):
         self._load_slots(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def set_outside_limits(self, value: bool):
         user = self._require(STAFF)
         if user is None:
@@ -372,6 +386,7 @@ class DoctorPageState(AuthState):
         self._load_slots(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def choose_slot(self, start: str):
         slot = next((s for s in self.slots if s["start"] == start), None)
         if slot is not None:
@@ -380,6 +395,7 @@ class DoctorPageState(AuthState):
             self.booking_error = ""
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     async def book(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(STAFF)

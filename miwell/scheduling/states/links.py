@@ -9,6 +9,7 @@ import reflex as rx
 from miwell.accounts.core.rules import Role
 from miwell.accounts.services import AccountError
 from miwell.accounts.states.auth import AuthState
+from miwell.accounts.states.policy import PATIENT, PSYCHIATRIST, allow, Owns
 from miwell.db import session_scope
 from miwell.ids import as_id
 from miwell.scheduling.services import links
@@ -36,6 +37,7 @@ class LinkRequestsState(AuthState):
             ]
 
     @rx.event
+    @allow(PATIENT, PSYCHIATRIST, owns=Owns.OWN_ACCOUNT)
     def load(self):
         user = self._require(*LINKABLE)
         if user is None:
@@ -44,6 +46,7 @@ class LinkRequestsState(AuthState):
         self._reload(user)
 
     @rx.event
+    @allow(PATIENT, PSYCHIATRIST, owns=Owns.OWN_ACCOUNT)
     def answer(self, request_id: int, accept: bool):
         user = self._require(*LINKABLE)
         if user is None:

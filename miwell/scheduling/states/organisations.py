@@ -8,6 +8,7 @@ import reflex as rx
 
 from miwell.accounts.services import CurrentUser
 from miwell.accounts.states.auth import AuthState, form_data
+from miwell.accounts.states.policy import ADMIN, allow, Owns
 from miwell.scheduling import services as service
 from miwell.scheduling.services import SchedulingError
 from miwell.scheduling.states.common import (
@@ -44,6 +45,7 @@ class OrganisationsState(AuthState):
         ]
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def load(self):
         user = self._require(ADMIN)
         if user is None:
@@ -52,6 +54,7 @@ class OrganisationsState(AuthState):
         self._load(user)
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def create(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(ADMIN)
@@ -116,6 +119,7 @@ class OrganisationPageState(AuthState):
         return ""
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def load(self):
         user = self._require(ADMIN)
         if user is None:
@@ -142,6 +146,7 @@ class OrganisationPageState(AuthState):
         self.crisis_key += 1
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def save_crisis_lines(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(ADMIN)
@@ -161,6 +166,7 @@ class OrganisationPageState(AuthState):
         return rx.toast.success("Crisis lines saved. Patients linked to this organisation see them now.")
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def set_online_booking(self, value: bool):
         user = self._require(ADMIN)
         if user is None:
@@ -173,6 +179,7 @@ class OrganisationPageState(AuthState):
         return rx.toast.success("Patients can now book and cancel online." if enabled else "Online booking is closed.")
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def rename(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(ADMIN)
@@ -185,6 +192,7 @@ class OrganisationPageState(AuthState):
             return rx.toast.success("Name saved.")
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def delete_organisation(self):
         user = self._require(ADMIN)
         if user is None:
@@ -196,17 +204,20 @@ class OrganisationPageState(AuthState):
         return [rx.redirect("/admin/organisations"), rx.toast.success(f"{name} deleted.")]
 
     @rx.event
+    @allow(ADMIN, owns=Owns.THIS_PAGE)
     def edit_clinic(self, clinic_id: str):
         self.clinic_form = next((dict(c) for c in self.clinics if c["id"] == clinic_id), {})
         self.clinic_error = ""
         self.clinic_key += 1
 
     @rx.event
+    @allow(ADMIN, owns=Owns.THIS_PAGE)
     def new_clinic(self):
         self.clinic_form, self.clinic_error = {}, ""
         self.clinic_key += 1
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def save_clinic(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(ADMIN)
@@ -231,6 +242,7 @@ class OrganisationPageState(AuthState):
         return rx.toast.success("Clinic saved." if editing else "Clinic added.")
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def delete_clinic(self, clinic_id: str):
         user = self._require(ADMIN)
         if user is None:
@@ -243,6 +255,7 @@ class OrganisationPageState(AuthState):
         return rx.toast.success(f"{name} deleted.")
 
     @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
     def create_staff(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(ADMIN)

@@ -14,6 +14,7 @@ import reflex as rx
 from miwell import live, push
 from miwell.accounts.core.rules import Role
 from miwell.accounts.states.auth import AuthState, form_data, text_arg
+from miwell.accounts.states.policy import allow, Owns
 from miwell.ids import as_id
 from miwell.scheduling.core.formatting import clock, day_text
 from miwell.scheduling.core.reports import appointments_ics
@@ -50,6 +51,7 @@ class PatientAppointmentsState(AuthState):
     cancel_error: str = ""
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def load(self):
         user = self._require(PATIENT)
         if user is None:
@@ -89,6 +91,7 @@ class PatientAppointmentsState(AuthState):
         self.loaded = True
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def answer_offer(self, offer_id: str, take: bool):
         user = self._require(PATIENT)
         if user is None:
@@ -107,6 +110,7 @@ class PatientAppointmentsState(AuthState):
         return rx.toast.info("Let go. You stay on the waiting list.")
 
     @rx.event
+    @allow(PATIENT, owns=Owns.THIS_PAGE)
     def ask_cancel(self, appointment_id: int):
         found = next((a for a in self.appointments if a.id == appointment_id and a.cancel_until), None)
         if found is not None:
@@ -114,15 +118,18 @@ class PatientAppointmentsState(AuthState):
             self.cancelling_label = f"{found.day}, {found.hours} with {found.doctor}"
 
     @rx.event
+    @allow(PATIENT, owns=Owns.THIS_PAGE)
     def keep(self):
         self.cancelling_id, self.cancel_error = 0, ""
 
     @rx.event
+    @allow(PATIENT, owns=Owns.THIS_PAGE)
     def set_cancel_open(self, value: bool):
         if not value:
             self.cancelling_id, self.cancel_error = 0, ""
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def confirm_cancel(self, form: dict):
         form = form_data(form)
         user = self._require(PATIENT)
@@ -138,6 +145,7 @@ class PatientAppointmentsState(AuthState):
         return rx.toast.success("Appointment cancelled. The clinic has been told.")
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def download(self, appointment_id: int):
         user = self._require(PATIENT)
         if user is None:

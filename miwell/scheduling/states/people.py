@@ -8,6 +8,7 @@ import reflex as rx
 
 from miwell.accounts.services import CurrentUser
 from miwell.accounts.states.auth import AuthState, form_data, text_arg
+from miwell.accounts.states.policy import STAFF, allow, Owns
 from miwell.scheduling import services as service
 from miwell.scheduling.states.common import (
     STAFF,
@@ -33,6 +34,7 @@ class SearchableRecordsMixin(rx.State, mixin=True):
     form_key: int = 0
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def set_search(self, value: str):
         user = self._require(STAFF)
         if user is None:
@@ -41,6 +43,7 @@ class SearchableRecordsMixin(rx.State, mixin=True):
         self._load(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def edit(self, record_id: str):
         # Only rows this desk already loaded can be edited: the id is looked up, not trusted.
         self.editing = next((dict(r) for r in self.rows if r["id"] == record_id), {})
@@ -48,6 +51,7 @@ class SearchableRecordsMixin(rx.State, mixin=True):
         self.form_key += 1
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def new(self):
         self.editing, self.error = {}, ""
         self.form_key += 1
@@ -79,6 +83,7 @@ class PatientsState(SearchableRecordsMixin, AuthState):
         ]
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def load(self):
         user = self._require(STAFF)
         if user is None:
@@ -88,6 +93,7 @@ class PatientsState(SearchableRecordsMixin, AuthState):
         self._load(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def save(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(STAFF)
@@ -116,16 +122,19 @@ class PatientsState(SearchableRecordsMixin, AuthState):
         return rx.toast.success(f"{done} {_asked_note(fields['account_email'], saved)}".strip())
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def ask_delete(self, patient_id: str):
         row = next((r for r in self.rows if r["id"] == patient_id), None)
         if row is not None:
             self.delete_id, self.delete_name, self.delete_error, self.delete_open = patient_id, row["name"], "", True
 
     @rx.event
+    @allow(STAFF, owns=Owns.THIS_PAGE)
     def set_delete_open(self, value: bool):
         self.delete_open = value
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def confirm_delete(self):
         user = self._require(STAFF)
         if user is None:
@@ -169,6 +178,7 @@ class ClientsState(SearchableRecordsMixin, AuthState):
         self.patients = [{"id": str(p.id), "label": p.label} for p in patients]
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def load(self):
         user = self._require(STAFF)
         if user is None:
@@ -178,6 +188,7 @@ class ClientsState(SearchableRecordsMixin, AuthState):
         self._load(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def save(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(STAFF)
@@ -202,6 +213,7 @@ class ClientsState(SearchableRecordsMixin, AuthState):
         return rx.toast.success("Client saved." if editing else "Client added.")
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def delete(self, client_id: str):
         user = self._require(STAFF)
         if user is None:

@@ -17,6 +17,7 @@ import reflex as rx
 from miwell.accounts.core.rules import Role
 from miwell.accounts.services import CurrentUser
 from miwell.accounts.states.auth import AuthState, form_data
+from miwell.accounts.states.policy import allow, Owns
 from miwell.scheduling import services as service
 from miwell.scheduling.core.attendance import GROUPINGS, attendance_by, rate_text
 from miwell.scheduling.core.formatting import clock, day_text, short_date
@@ -215,6 +216,7 @@ class ReportState(AuthState):
         ]
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def load(self):
         user = self._require(STAFF)
         if user is None:
@@ -248,6 +250,7 @@ class ReportState(AuthState):
         return notice
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def set_filter(self, name: str, value: str):
         user = self._require(STAFF)
         if user is None:
@@ -265,6 +268,7 @@ class ReportState(AuthState):
         self._reload(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def set_patient(self, value: str):
         """Typing in the patient box: a handler of its own, so that it can be debounced."""
         user = self._require(STAFF)
@@ -274,6 +278,7 @@ class ReportState(AuthState):
         self._reload(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def step(self, direction: int):
         """The previous or next day, week or month."""
         user = self._require(STAFF)
@@ -290,6 +295,7 @@ class ReportState(AuthState):
         self._reload(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def download_csv(self):
         user = self._require(STAFF)
         if user is None:
@@ -303,6 +309,7 @@ class ReportState(AuthState):
         return rx.download(data=data, filename=f"miwell-appointments-{first}-to-{end - timedelta(days=1)}.csv", mime_type="text/csv")
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def download_ics(self):
         user = self._require(STAFF)
         if user is None:
@@ -334,6 +341,7 @@ class DoctorExportState(AuthState):
     ics_key: int = 0
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def load(self):
         if self._require(STAFF) is None:
             return  # the page guard turns the visitor away
@@ -342,6 +350,7 @@ class DoctorExportState(AuthState):
         self.ics_key += 1
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def download(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(STAFF)

@@ -15,6 +15,7 @@ import reflex as rx
 
 from miwell.accounts.core.rules import Role
 from miwell.accounts.states.auth import AuthState, form_data, text_arg
+from miwell.accounts.states.policy import allow, Owns
 from miwell.ids import as_id
 from miwell.scheduling.core.formatting import clock, day_text, short_date
 from miwell.scheduling import services as service
@@ -65,6 +66,7 @@ class PatientBookingState(AuthState):
             self.chosen, self.chosen_label = "", ""
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def load(self):
         user = self._require(PATIENT)
         if user is None:
@@ -85,6 +87,7 @@ class PatientBookingState(AuthState):
         self.loaded = True
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def pick_doctor(self, value: str):
         user = self._require(PATIENT)
         if user is None:
@@ -95,6 +98,7 @@ class PatientBookingState(AuthState):
             self._load_slots(user)
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def shift_week(self, step: int):
         user = self._require(PATIENT)
         if user is None:
@@ -106,6 +110,7 @@ class PatientBookingState(AuthState):
         self._load_slots(user)
 
     @rx.event
+    @allow(PATIENT, owns=Owns.THIS_PAGE)
     def choose(self, start: str):
         start = text_arg(start)
         for day in self.days:
@@ -117,6 +122,7 @@ class PatientBookingState(AuthState):
                     self.error = ""
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def confirm(self):
         user = self._require(PATIENT)
         if user is None:
@@ -135,6 +141,7 @@ class PatientBookingState(AuthState):
 
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def join_waitlist(self, form: dict):
         form = form_data(form)
         user = self._require(PATIENT)

@@ -11,6 +11,7 @@ from typing import Any
 import reflex as rx
 
 from miwell.accounts.states.auth import AuthState, form_data, text_arg
+from miwell.accounts.states.policy import allow, Owns
 from miwell.ids import as_id
 from miwell.scheduling import services as service
 from miwell.scheduling.services import SchedulingError, waitlist
@@ -59,6 +60,7 @@ class WaitlistState(AuthState):
         self.clinics = [{"id": str(c.id), "label": f"Any doctor at {c.name}"} for c in clinics]
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def load(self):
         user = self._require(STAFF)
         if user is None:
@@ -69,6 +71,7 @@ class WaitlistState(AuthState):
         self._load(user)
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def add(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(STAFF)
@@ -117,18 +120,22 @@ class WaitlistState(AuthState):
         return rx.toast.error(error) if error else rx.toast.success(done)
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def withdraw(self, entry_id: str):
         return self._act(waitlist.withdraw, entry_id, "Taken off the waiting list.")
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def release(self, offer_id: str):
         return self._act(waitlist.release_hold, offer_id, "Hold released: the time can be booked by hand now.")
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def accept(self, offer_id: str):
         return self._act(waitlist.accept_offer, offer_id, "Booked for the patient.")
 
     @rx.event
+    @allow(STAFF, owns=Owns.OWN_ORGANISATION)
     def decline(self, offer_id: str):
         return self._act(waitlist.decline_offer, offer_id, "Offer declined; the time passes to the next patient waiting.")
 

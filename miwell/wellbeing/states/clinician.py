@@ -9,6 +9,7 @@ import reflex as rx
 
 from miwell.accounts.services import AccountError, CurrentUser
 from miwell.accounts.states.auth import AuthState, form_data, text_arg
+from miwell.accounts.states.policy import PSYCHIATRIST, allow, Owns
 from miwell.db import session_scope
 from miwell.wellbeing import services as service
 from miwell.wellbeing.core import charts, display
@@ -81,10 +82,12 @@ class DashboardState(AuthState):
         return [r for r in self.rows if r.missed >= MISSED_THRESHOLD] if self.missed_only else self.rows
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.THIS_PAGE)
     def toggle_missed(self):
         self.missed_only = not self.missed_only
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.OWN_PATIENTS)
     def load(self):
         user = self._require(PSYCHIATRIST)
         if user is None:
@@ -162,6 +165,7 @@ class PatientPageState(AuthState):
     has_gad7: bool = False
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.THIS_PAGE)
     def pick_day(self, title: str):
         self.picked_day = text_arg(title, 80)
 
@@ -208,6 +212,7 @@ class PatientPageState(AuthState):
             setattr(self, f"{view.kind}_next", due)
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.OWN_PATIENTS)
     def set_schedule(self, kind: str, weeks: str):
         user = self._require(PSYCHIATRIST)
         if user is None:
@@ -232,6 +237,7 @@ class PatientPageState(AuthState):
         return True
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.OWN_PATIENTS)
     def load(self):
         user = self._require(PSYCHIATRIST)
         self._clear()
@@ -243,6 +249,7 @@ class PatientPageState(AuthState):
         self._reload_or_refuse(user)
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.OWN_PATIENTS)
     def set_range(self, days: str | list[str]):
         user = self._require(PSYCHIATRIST)
         if user is None:
@@ -252,6 +259,7 @@ class PatientPageState(AuthState):
         self._reload_or_refuse(user)
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.OWN_PATIENTS)
     def show_more(self):
         user = self._require(PSYCHIATRIST)
         if user is None:
@@ -260,6 +268,7 @@ class PatientPageState(AuthState):
         self._reload_or_refuse(user)
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.OWN_PATIENTS)
     def save_reply(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(PSYCHIATRIST)
@@ -272,6 +281,7 @@ class PatientPageState(AuthState):
         return rx.toast.success(REPLY_SAVED)
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.OWN_PATIENTS)
     def mark_reviewed(self, entry_id: int):
         user = self._require(PSYCHIATRIST)
         if user is None:
@@ -282,10 +292,12 @@ class PatientPageState(AuthState):
         self._reload_or_refuse(user)
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.THIS_PAGE)
     def set_pin_choice(self, value: str):
         self.pin_choice = str(value)
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.OWN_PATIENTS)
     def pin(self):
         user = self._require(PSYCHIATRIST)
         if user is None:
@@ -300,6 +312,7 @@ class PatientPageState(AuthState):
         return rx.toast.success(f"Pinned. {self.name} will be offered it first.")
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.OWN_PATIENTS)
     def unpin(self, task_id: int):
         user = self._require(PSYCHIATRIST)
         if user is None:
@@ -349,6 +362,7 @@ class ReviewState(AuthState):
         self.loaded = True
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.OWN_PATIENTS)
     def load(self):
         user = self._require(PSYCHIATRIST)
         if user is None:
@@ -356,6 +370,7 @@ class ReviewState(AuthState):
         self._refresh(user)
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.OWN_PATIENTS)
     def save_reply(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(PSYCHIATRIST)
@@ -368,6 +383,7 @@ class ReviewState(AuthState):
         return rx.toast.success(REPLY_SAVED)
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.OWN_PATIENTS)
     def mark_reviewed(self, entry_id: int):
         user = self._require(PSYCHIATRIST)
         if user is None:

@@ -10,6 +10,7 @@ import reflex as rx
 from miwell.accounts.core.rules import Role
 from miwell.accounts.services import AccountError, CurrentUser
 from miwell.accounts.states.auth import AuthState, form_data
+from miwell.accounts.states.policy import ADMIN, PSYCHIATRIST, allow, Owns
 from miwell.db import session_scope
 from miwell.wellbeing import services as service
 from miwell.wellbeing.core import display
@@ -79,6 +80,7 @@ class TaskLibraryState(AuthState):
         return next((t for t in self.tasks if t.id == self.edit_id), LibraryRow())
 
     @rx.event
+    @allow(PSYCHIATRIST, ADMIN, owns=Owns.MIWELL_WIDE)
     def load(self):
         user = self._require(*LIBRARIANS)
         if user is None:
@@ -88,6 +90,7 @@ class TaskLibraryState(AuthState):
         self._refresh(user)
 
     @rx.event
+    @allow(PSYCHIATRIST, ADMIN, owns=Owns.MIWELL_WIDE)
     def create(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(*LIBRARIANS)
@@ -107,6 +110,7 @@ class TaskLibraryState(AuthState):
         return rx.toast.success(f"“{task.title}” is in the library for every psychiatrist.")
 
     @rx.event
+    @allow(PSYCHIATRIST, ADMIN, owns=Owns.MIWELL_WIDE)
     def open_edit(self, task_id: int):
         user = self._require(*LIBRARIANS)
         if user is None:
@@ -119,11 +123,13 @@ class TaskLibraryState(AuthState):
         self.edit_error = ""
 
     @rx.event
+    @allow(PSYCHIATRIST, ADMIN, owns=Owns.THIS_PAGE)
     def close_edit(self, open_: bool = False):
         if not open_:
             self.edit_id = 0
 
     @rx.event
+    @allow(PSYCHIATRIST, ADMIN, owns=Owns.MIWELL_WIDE)
     def save_edit(self, form: dict[str, Any]):
         form = form_data(form)
         user = self._require(*LIBRARIANS)
@@ -148,6 +154,7 @@ class TaskLibraryState(AuthState):
         return rx.toast.success("Task updated; the earlier version is kept in its history.")
 
     @rx.event
+    @allow(PSYCHIATRIST, ADMIN, owns=Owns.MIWELL_WIDE)
     def set_retired(self, task_id: int, retired: bool):
         user = self._require(*LIBRARIANS)
         if user is None:

@@ -7,6 +7,7 @@ import reflex as rx
 
 from miwell.accounts.services import AccountError, CurrentUser
 from miwell.accounts.states.auth import AuthState, text_arg
+from miwell.accounts.states.policy import PATIENT, allow, Owns
 from miwell.db import session_scope
 from miwell.wellbeing import services as service
 from miwell.wellbeing.core import display
@@ -53,6 +54,7 @@ class EntryFormMixin(rx.State, mixin=True):
         self.form_key += 1
 
     @rx.event
+    @allow(PATIENT, owns=Owns.THIS_PAGE)
     def toggle_feeling(self, key: str):
         key = text_arg(key, 20)
         if key not in FEELING_LABELS:
@@ -75,17 +77,20 @@ class EntryFormMixin(rx.State, mixin=True):
         return len(self.note.strip()) > NOTE_MAX
 
     @rx.event
+    @allow(PATIENT, owns=Owns.THIS_PAGE)
     def choose_mood(self, score: int):
         self.score = _int(score)
         self.error = ""
 
     @rx.event
+    @allow(PATIENT, owns=Owns.THIS_PAGE)
     def set_note(self, value: str):
         # Well past the limit so the counter can say by how much, but a crafted megabyte
         # of text is not kept in the state.
         self.note = str(value)[: NOTE_MAX * 4]
 
     @rx.event
+    @allow(PATIENT, owns=Owns.THIS_PAGE)
     def set_minutes(self, value: list[float]):
         minutes = _slider_minutes(value)
         if minutes is None:
@@ -166,6 +171,7 @@ class TodayState(EntryFormMixin, AuthState):
         return self.saved and self.risk in ("watch", "urgent")
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def load(self):
         user = self._require(PATIENT)
         if user is None:
@@ -176,6 +182,7 @@ class TodayState(EntryFormMixin, AuthState):
         self.loaded = True
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def save(self):
         # Whatever happens, the page learns that this save reached MiWell (see assets/miwell.js).
         arrived = rx.call_script(f"window.miwellSave && window.miwellSave.done('{SAVE_BUTTON}')")
@@ -197,6 +204,7 @@ class TodayState(EntryFormMixin, AuthState):
         return arrived
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def answer_screener(self, question: str, value: str):
         """One tap on yes or no: both answers so far go to MiWell at once (a yes alerts now)."""
         user = self._require(PATIENT)
@@ -216,6 +224,7 @@ class TodayState(EntryFormMixin, AuthState):
         self.risk = result.risk.level
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def skip_screener(self):
         """Not now: recorded, so the questions are not asked again about this entry."""
         user = self._require(PATIENT)
@@ -275,6 +284,7 @@ class HistoryState(EntryFormMixin, AuthState):
         self.loaded = True
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def load(self):
         user = self._require(PATIENT)
         if user is None:
@@ -287,6 +297,7 @@ class HistoryState(EntryFormMixin, AuthState):
         return rx.call_script("window.miwellScrollToEnd && window.miwellScrollToEnd('year-pixels-scroll')")
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def set_range(self, days: str | list[str]):
         user = self._require(PATIENT)
         if user is None:
@@ -296,6 +307,7 @@ class HistoryState(EntryFormMixin, AuthState):
         self._reload(user)
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def set_feeling_filter(self, key: str):
         user = self._require(PATIENT)
         if user is None:
@@ -306,11 +318,13 @@ class HistoryState(EntryFormMixin, AuthState):
         self._reload(user)
 
     @rx.event
+    @allow(PATIENT, owns=Owns.THIS_PAGE)
     def pick_day(self, title: str):
         """A tapped square of the year in pixels says which day it is (phones have no hover)."""
         self.picked_day = text_arg(title, 80)
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def show_more(self):
         user = self._require(PATIENT)
         if user is None:
@@ -319,6 +333,7 @@ class HistoryState(EntryFormMixin, AuthState):
         self._reload(user)
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def open_edit(self, entry_id: int):
         user = self._require(PATIENT)
         if user is None:
@@ -332,12 +347,14 @@ class HistoryState(EntryFormMixin, AuthState):
         self._fill_form(entry.score, entry.note, entry.minutes, entry.feelings)
 
     @rx.event
+    @allow(PATIENT, owns=Owns.THIS_PAGE)
     def close_edit(self, open_: bool = False):
         if not open_:
             self.edit_id = 0
             self.error = ""
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def save_edit(self):
         user = self._require(PATIENT)
         if user is None:
@@ -356,6 +373,7 @@ class HistoryState(EntryFormMixin, AuthState):
         return rx.toast.success("Your entry is updated; the earlier version is kept." + note)
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def ask_delete(self, entry_id: int):
         user = self._require(PATIENT)
         if user is None:
@@ -368,11 +386,13 @@ class HistoryState(EntryFormMixin, AuthState):
         self.delete_id, self.delete_day = entry.id, display.day_label(entry.day)
 
     @rx.event
+    @allow(PATIENT, owns=Owns.THIS_PAGE)
     def cancel_delete(self, open_: bool = False):
         if not open_:
             self.delete_id = 0
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def confirm_delete(self):
         user = self._require(PATIENT)
         if user is None:

@@ -9,6 +9,7 @@ import reflex as rx
 
 from miwell.accounts.services import AccountError
 from miwell.accounts.states.auth import AuthState, text_arg
+from miwell.accounts.states.policy import allow, Owns
 from miwell.db import session_scope
 from miwell.wellbeing.core import charts, display
 from miwell.wellbeing.core import questionnaires as q
@@ -83,6 +84,7 @@ class QuestionnaireState(AuthState):
         self.error = ""
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def load(self):
         user = self._require(PATIENT)
         if user is None:
@@ -91,6 +93,7 @@ class QuestionnaireState(AuthState):
         self._load_due(user)
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def start(self, kind: str):
         user = self._require(PATIENT)
         if user is None:
@@ -104,6 +107,7 @@ class QuestionnaireState(AuthState):
         self._show(view)
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def choose(self, value: int):
         user = self._require(PATIENT)
         if user is None:
@@ -121,11 +125,13 @@ class QuestionnaireState(AuthState):
             self._load_due(user)
 
     @rx.event
+    @allow(PATIENT, owns=Owns.THIS_PAGE)
     def back(self):
         if self.position > 0 and not self.done:
             self.position -= 1
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def later(self):
         """Close it; every answer given so far is kept for next time."""
         user = self._require(PATIENT)
@@ -135,5 +141,6 @@ class QuestionnaireState(AuthState):
         self._load_due(user)
 
     @rx.event
+    @allow(PATIENT, owns=Owns.THIS_PAGE)
     def close_result(self):
         self.kind, self.done, self.urgent, self._response_id = "", False, False, 0

@@ -10,6 +10,7 @@ import reflex as rx
 
 from miwell.accounts.services import AccountError
 from miwell.accounts.states.auth import AuthState, text_arg
+from miwell.accounts.states.policy import allow, Owns
 from miwell.db import session_scope
 from miwell.timeutil import utcnow
 from miwell.wellbeing.core import report as core
@@ -26,27 +27,33 @@ class MoodReportState(AuthState):
     error: str = ""
 
     @rx.event
+    @allow(PATIENT, PSYCHIATRIST, owns=Owns.THIS_PAGE)
     def set_first(self, value: str):
         self.first = text_arg(value, 10)
 
     @rx.event
+    @allow(PATIENT, PSYCHIATRIST, owns=Owns.THIS_PAGE)
     def set_last(self, value: str):
         self.last = text_arg(value, 10)
 
     @rx.event
+    @allow(PATIENT, PSYCHIATRIST, owns=Owns.THIS_PAGE)
     def set_include_notes(self, value: bool):
         self.include_notes = value is True
 
     @rx.event
+    @allow(PATIENT, PSYCHIATRIST, owns=Owns.THIS_PAGE)
     def choose_notes(self, value: str | list[str]):
         self.include_notes = value == "in"
 
     @rx.event
+    @allow(PATIENT, owns=Owns.THIS_PAGE)
     def reset_for_patient(self):
         self.first = self.last = self.error = ""
         self.include_notes = False
 
     @rx.event
+    @allow(PSYCHIATRIST, owns=Owns.THIS_PAGE)
     def reset_for_psychiatrist(self):
         self.first = self.last = self.error = ""
         self.include_notes = True
@@ -67,6 +74,7 @@ class MoodReportState(AuthState):
         return data
 
     @rx.event
+    @allow(PATIENT, PSYCHIATRIST, owns=Owns.OWN_RECORDS_OR_PATIENTS)
     def download_pdf(self):
         data = self._data()
         if data is None:
@@ -74,6 +82,7 @@ class MoodReportState(AuthState):
         return rx.download(data=core.to_pdf(data), filename=service.report_filename(data, "pdf"), mime_type="application/pdf")
 
     @rx.event
+    @allow(PATIENT, PSYCHIATRIST, owns=Owns.OWN_RECORDS_OR_PATIENTS)
     def download_csv(self):
         data = self._data()
         if data is None:
@@ -81,6 +90,7 @@ class MoodReportState(AuthState):
         return rx.download(data=core.to_csv(data), filename=service.report_filename(data, "csv"), mime_type="text/csv")
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS)
     def download_all(self):
         """The patient's own data, everything, as one ZIP (never anyone else's)."""
         user = self._require(PATIENT)

@@ -12,6 +12,7 @@ import reflex as rx
 
 from miwell.accounts.services import AccountError
 from miwell.accounts.states.auth import AuthState
+from miwell.accounts.states.policy import allow, Owns
 from miwell.db import session_scope
 from miwell.wellbeing.core import crisis
 from miwell.wellbeing.services.support import crisis_lines_for_patient
@@ -34,6 +35,7 @@ class CrisisState(AuthState):
     lines: list[LineRow] = _rows(list(crisis.UK_DEFAULTS))
 
     @rx.event
+    @allow(PATIENT, owns=Owns.OWN_RECORDS, quietly=True)
     def load(self):
         """on_load of every patient page. Anyone else keeps the defaults (and sees no link)."""
         user = self._current_user()

@@ -1,0 +1,134 @@
+"""The authorization policy: every event handler declares who may call it and whose records it
+may touch, with ``@allow(...)`` right under ``@rx.event``.
+
+Any handler, and ``setvar``, can be called by a crafted websocket message, so the declaration is
+also enforced here, before the handler runs: a caller whose role the rule does not admit is
+turned away (or, for a handler that only changes what the page shows, ignored). Ownership (this
+patient's own entries, this psychiatrist's own patients, this desk's own organisation) depends
+on the record, so the services check it against the actor; ``tests/services/test_policy.py``
+proves both for every handler found at run time, with someone else's ids.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Callable
+
+from miwell.accounts.core.rules import ROLES, Role
+
+PATIENT = Role.PATIENT.value
+PSYCHIATRIST = Role.PSYCHIATRIST.value
+STAFF = Role.STAFF.value
+ADMIN = Role.ADMIN.value
+# Not roles: whoever opens the page, signed in or not; and any signed-in role.
+ANYONE = "anyone"
+SIGNED_IN = "signed in"
+
+POLICY_ATTRIBUTE = "__miwell_policy__"
+
+
+class Owns(str, Enum):
+    """Whose records a handler may read or change, once the role is admitted."""
+
+    NOTHING_YET = "signing in or up"  # signed-out forms: sign in, register, accept an invitation
+    OWN_ACCOUNT = "own account"  # the signed-in user's own account, settings and sessions
+    OWN_RECORDS = "own records"  # a patient's own entries, questionnaires, appointments, offers
+    OWN_PATIENTS = "own patients"  # a psychiatrist's assigned patients, their alerts and replies
+    OWN_RECORDS_OR_PATIENTS = "own records, or own patients"  # a patient's report, or their psychiatrist's
+    OWN_ORGANISATION = "own organisation"  # clinic staff: their organisation's clinics, doctors, people, bookings
+    MIWELL_WIDE = "MiWell-wide"  # admins keep every organisation and account; the shared task library
+    THIS_PAGE = "this page"  # changes only what the tab shows: reads and writes no record
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[str]
+    owns: Owns
+    # A psychiatrist not (yet) approved may only see their status page and their account.
+    pending_psychiatrists: bool = False
+
+    def admits(self, role: str, practising: bool) -> bool:
+        if ANYONE in self.roles:
+            return True
+        if not role:
+            return False
+        if not practising and not self.pending_psychiatrists:
+            return False
+        return SIGNED_IN in self.roles or role in self.roles
+
+    @property
+    def admitted_roles(self) -> frozenset[str]:
+        if ANYONE in self.roles or SIGNED_IN in self.roles:
+            return frozenset(ROLES)
+        return self.roles
+
+
+def allow(
+    *roles: str, owns: Owns, pending_psychiatrists: bool = False, quietly: bool = False
+) -> Callable[[Callable], Callable]:
+    """Declare (and enforce) who may call the handler below. Put it under ``@rx.event``.
+
+    ``quietly``: a refused caller gets nothing back instead of being sent home (for an on_load
+    that runs beside a page's own guard, which already does that)."""
+    unknown = set(roles) - {*ROLES, ANYONE, SIGNED_IN}
+    if not roles or unknown:
+        raise ValueError(f"allow() needs roles among {ROLES}, ANYONE or SIGNED_IN, not {sorted(unknown) or 'none'}")
+    rule = Rule(frozenset(roles), owns, pending_psychiatrists)
+
+    def refusal(state: Any) -> tuple[bool, Any]:
+        """(refused, what to send back)."""
+        if ANYONE in rule.roles:
+            return False, None
+        if owns is Owns.THIS_PAGE:
+            # Reads nothing, so the role the page's last server check found is enough (no query per
+            # tap); the page's data handlers check the database again.
+            practising = state.user_role != PSYCHIATRIST or state.user_standing == "approved"
+            return (not rule.admits(state.user_role, practising)), None
+        user = state._current_user()
+        if user is not None and rule.admits(user.role, user.practising):
+            return False, None
+        return True, (None if quietly else state._turn_away(user))
+
+    def decorate(fn: Callable) -> Callable:
+        if inspect.isasyncgenfunction(fn):
+
+            @functools.wraps(fn)
+            async def guarded_generator(self, *args, **kwargs):
+                refused, answer = refusal(self)
+                if refused:
+                    if answer is not None:
+                        yield answer
+                    return
+                async for update in fn(self, *args, **kwargs):
+                    yield update
+
+            wrapper: Callable = guarded_generator
+        elif inspect.iscoroutinefunction(fn):
+
+            @functools.wraps(fn)
+            async def guarded_coroutine(self, *args, **kwargs):
+                refused, answer = refusal(self)
+                return answer if refused else await fn(self, *args, **kwargs)
+
+            wrapper = guarded_coroutine
+        else:
+
+            @functools.wraps(fn)
+            def guarded(self, *args, **kwargs):
+                refused, answer = refusal(self)
+                return answer if refused else fn(self, *args, **kwargs)
+
+            wrapper = guarded
+        setattr(wrapper, POLICY_ATTRIBUTE, rule)
+        return wrapper
+
+    return decorate
+
+
+def policy_of(handler: Any) -> Rule | None:
+    """The declared rule of an event handler (or of its function), if any."""
+    fn = getattr(handler, "fn", handler)
+    return getattr(fn, POLICY_ATTRIBUTE, None)
