@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from miwell.accounts import services as service
 from miwell.accounts.demo import ACCOUNTS, APPLICANT, DEMO_PASSWORD, LOGINS
 from miwell.accounts.models import User
+from miwell.audit import services as audit
 from miwell.db import session_scope
 from miwell.outreach import demo as outreach_demo
 from miwell.scheduling import demo as scheduling_demo
@@ -52,9 +53,12 @@ def load(session: Session) -> bool:
         registration_number=number,
     )  # fmt: skip
     session.flush()
-    scheduling_demo.load_demo(session)
-    wellbeing_demo.load_demo(session)
-    outreach_demo.load_demo(session, organisation_id)
+    # Invented history is not something anyone did: the audit log starts with the first real step.
+    with audit.quiet():
+        scheduling_demo.load_demo(session)
+        wellbeing_demo.load_demo(session)
+        outreach_demo.load_demo(session, organisation_id)
+        session.flush()
     return True
 
 

@@ -43,6 +43,7 @@ from miwell.wellbeing.models import (
     WellbeingTaskVersion,
 )
 
+from miwell.audit.models import AuditEvent
 from miwell.outreach.models import MessagePreference, OutboxMessage, SafetyContact
 
 metadata = SQLModel.metadata
@@ -53,6 +54,7 @@ __all__ = [
     "Appointment",
     "AppointmentSeries",
     "AppointmentStatusChange",
+    "AuditEvent",
     "AuthSession",
     "Client",
     "Clinic",

@@ -106,8 +106,14 @@ def _empty_tables(engine: Engine) -> None:
         if engine.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
         else:
+            # The audit log's triggers refuse deletes (it is append-only): set aside, then put back.
+            triggers = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+            for name, _ in triggers:
+                conn.execute(text(f'DROP TRIGGER "{name}"'))
             for table in tables:
                 conn.execute(text(f'DELETE FROM "{table}"'))
+            for _, sql in triggers:
+                conn.execute(text(sql))
 
 
 _engines: dict[str, Engine] = {}

@@ -18,6 +18,7 @@ from miwell.accounts.core.passwords import token_hash
 from miwell.accounts.models import AuthSession, PatientProfile, User
 from miwell.accounts.core.rules import display_phone
 from miwell.accounts.services import CurrentUser
+from miwell.audit import services as audit
 from miwell.ids import is_id
 from miwell.outreach.services import outbox
 from miwell.scheduling.models import Clinic, ClinicPatient, Doctor, Organisation, UrgentRequest
@@ -140,6 +141,8 @@ def open_alerts(session: Session, actor: CurrentUser) -> list[AlertView]:
         if entry_id is not None:
             shown.add(entry_id)
     rows = kept
+    # An alert shows the entry and the patient's contact details.
+    audit.viewed(session, actor, "alerts", {user.id for _, user, _ in rows})
     return [
         AlertView(
             id=alert.id,

@@ -191,7 +191,7 @@ class AlertState(AuthState):
         await self._refresh_page(user, self.router.url.path)
 
     @rx.event
-    @allow(PSYCHIATRIST, owns=Owns.OWN_PATIENTS)
+    @allow(PSYCHIATRIST, owns=Owns.OWN_PATIENTS, quietly=True)  # on_load of pages every role opens
     def watch(self):
         """on_load of every psychiatrist page: the alerts now, and the tab subscribed for the rest."""
         client = self.router.session.client_token

@@ -61,7 +61,7 @@ class EmailSettingsState(AuthState):
         self.form_key += 1
 
     @rx.event
-    @allow(PATIENT, PSYCHIATRIST, owns=Owns.OWN_ACCOUNT)
+    @allow(PATIENT, PSYCHIATRIST, owns=Owns.OWN_ACCOUNT, quietly=True)  # the account page of every role
     def load(self):
         user = self._require("patient", "psychiatrist")
         self.loaded = False

@@ -6,10 +6,12 @@ from miwell.pages import admin_organisation, admin_organisations, staff_clients,
 from miwell.pages import staff_calendar, staff_reports
 from miwell.pages import admin_outbox, admin_psychiatrists, invite, psychiatrist_status
 from miwell.pages import patient_book, staff_waitlist
+from miwell.pages import admin_audit, patient_record_access
 
 __all__ = [
     "account",
     "invite",
+    "admin_audit",
     "admin_home",
     "admin_organisation",
     "admin_organisations",
@@ -18,6 +20,7 @@ __all__ = [
     "login",
     "patient_book",
     "patient_history",
+    "patient_record_access",
     "patient_home",
     "psychiatrist_home",
     "psychiatrist_patient",

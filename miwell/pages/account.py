@@ -154,6 +154,19 @@ def _sessions() -> rx.Component:
     )
 
 
+def _record_access() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Who saw my record", size="4"),
+            rx.text("Every time your psychiatrist or a clinic opens or changes your records, with when and from where.", size="2"),
+            rx.link(rx.button("See the list", variant="soft", size="3"), href="/patient/record-access", id="record-access-link"),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
 def _delete() -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -209,6 +222,7 @@ def account() -> rx.Component:
                     rx.cond(EmailSettingsState.loaded, email_settings_card()),
                     _password(),
                     _sessions(),
+                    rx.cond(AccountState.user_role == "patient", _record_access()),
                     _delete(),
                     spacing="4",
                     width="100%",

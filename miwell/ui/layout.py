@@ -31,6 +31,7 @@ NAV_LINKS: dict[str, list[tuple[str, str]]] = {
         ("Organisations", "/admin/organisations"),
         ("Task library", "/admin/tasks"),
         ("Outbox", "/admin/outbox"),
+        ("Audit log", "/admin/audit"),
     ],
 }
 

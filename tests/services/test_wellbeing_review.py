@@ -1,11 +1,9 @@
 """The psychiatrist's side: dashboard aggregates, review feed, replies, task library."""
 
 import dataclasses
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session, select
 
 from miwell.db import session_scope
@@ -14,21 +12,8 @@ from miwell.wellbeing import services as service
 from miwell.wellbeing.services.access import PermissionDenied, WellbeingError
 from miwell.wellbeing.models import EntryReply, WellbeingTask
 from tests.factories import as_current, make_user
+from tests.services.scheduling_helpers import count_statements as counting_statements
 from tests.services.wellbeing_helpers import NOW, cheap_patients, count, save_on, team
-
-
-@contextmanager
-def counting_statements(engine):
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_dashboard_rows_aggregate_each_patients_days(engine):

@@ -41,6 +41,7 @@ from miwell.accounts.services.psychiatrists import (
 from miwell.accounts.services.sessions import (
     end_all_sessions,
 )
+from miwell.audit import services as audit
 from miwell.settings import get_settings
 from miwell.timeutil import utcnow
 
@@ -275,6 +276,11 @@ def delete_account(session: Session, actor: CurrentUser, password: str) -> None:
         admins = session.exec(select(func.count()).select_from(User).where(User.role == Role.ADMIN.value)).one()
         if admins <= 1:
             raise AccountError("You are the only admin. Create another admin before deleting this account.")
+    # The log keeps that this account was erased, by whom and when; never what it held.
+    audit.record(
+        session, "erased", "account", actor, record_id=user.id,
+        patient_id=user.id if user.role == Role.PATIENT.value else None, detail=f"{user.role} account and its personal data",
+    )  # fmt: skip
     # Profile, sessions and (later) entries go with the user through ON DELETE CASCADE.
     session.delete(user)
     session.flush()

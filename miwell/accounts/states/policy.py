@@ -7,6 +7,9 @@ turned away (or, for a handler that only changes what the page shows, ignored). 
 patient's own entries, this psychiatrist's own patients, this desk's own organisation) depends
 on the record, so the services check it against the actor; ``tests/services/test_policy.py``
 proves both for every handler found at run time, with someone else's ids.
+
+The user the rule admitted is also who the audit log names for whatever the handler then reads
+or changes (``audit.acting``), with the request's address.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from enum import Enum
 from typing import Any, Callable
 
 from miwell.accounts.core.rules import ROLES, Role
+from miwell.audit import services as audit
 
 PATIENT = Role.PATIENT.value
 PSYCHIATRIST = Role.PSYCHIATRIST.value
@@ -78,48 +82,72 @@ def allow(
         raise ValueError(f"allow() needs roles among {ROLES}, ANYONE or SIGNED_IN, not {sorted(unknown) or 'none'}")
     rule = Rule(frozenset(roles), owns, pending_psychiatrists)
 
-    def refusal(state: Any) -> tuple[bool, Any]:
-        """(refused, what to send back)."""
+    def refusal(state: Any) -> tuple[bool, Any, Any]:
+        """(refused, what to send back, the user the rule admitted)."""
         if ANYONE in rule.roles:
-            return False, None
+            return False, None, None
         if owns is Owns.THIS_PAGE:
             # Reads nothing, so the role the page's last server check found is enough (no query per
             # tap); the page's data handlers check the database again.
             practising = state.user_role != PSYCHIATRIST or state.user_standing == "approved"
-            return (not rule.admits(state.user_role, practising)), None
+            return (not rule.admits(state.user_role, practising)), None, None
         user = state._current_user()
         if user is not None and rule.admits(user.role, user.practising):
-            return False, None
-        return True, (None if quietly else state._turn_away(user))
+            return False, None, user
+        return True, (None if quietly else state._turn_away(user)), None
+
+    def begin(state: Any, user: Any):
+        """Whoever the audit log should name for what the handler does (nobody: signed out)."""
+        try:
+            origin = state.router.session.client_ip or ""
+        except AttributeError:
+            origin = ""
+        return audit.begin_acting(user.id if user else None, user.role if user else "", origin)
 
     def decorate(fn: Callable) -> Callable:
         if inspect.isasyncgenfunction(fn):
 
             @functools.wraps(fn)
             async def guarded_generator(self, *args, **kwargs):
-                refused, answer = refusal(self)
+                refused, answer, user = refusal(self)
                 if refused:
                     if answer is not None:
                         yield answer
                     return
-                async for update in fn(self, *args, **kwargs):
-                    yield update
+                token = begin(self, user)
+                try:
+                    async for update in fn(self, *args, **kwargs):
+                        yield update
+                finally:
+                    audit.end_acting(token)
 
             wrapper: Callable = guarded_generator
         elif inspect.iscoroutinefunction(fn):
 
             @functools.wraps(fn)
             async def guarded_coroutine(self, *args, **kwargs):
-                refused, answer = refusal(self)
-                return answer if refused else await fn(self, *args, **kwargs)
+                refused, answer, user = refusal(self)
+                if refused:
+                    return answer
+                token = begin(self, user)
+                try:
+                    return await fn(self, *args, **kwargs)
+                finally:
+                    audit.end_acting(token)
 
             wrapper = guarded_coroutine
         else:
 
             @functools.wraps(fn)
             def guarded(self, *args, **kwargs):
-                refused, answer = refusal(self)
-                return answer if refused else fn(self, *args, **kwargs)
+                refused, answer, user = refusal(self)
+                if refused:
+                    return answer
+                token = begin(self, user)
+                try:
+                    return fn(self, *args, **kwargs)
+                finally:
+                    audit.end_acting(token)
 
             wrapper = guarded
         setattr(wrapper, POLICY_ATTRIBUTE, rule)

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from miwell.accounts.core.rules import Role
 from miwell.accounts.services import CurrentUser, PermissionDenied
+from miwell.audit import services as audit
 from miwell.scheduling.core.availability import free_slots
 from miwell.scheduling.core.formatting import (
     clock,
@@ -157,6 +158,7 @@ def appointments_today(session: Session, actor: CurrentUser, now: datetime | Non
         .order_by(Appointment.starts_at, Doctor.full_name, Appointment.id)
     ).all()
     mine = [row for row in rows if row[0].starts_at.date() == local_now(now, row[4]).date()]
+    audit.viewed(session, actor, "appointments", clinic_patient_ids={row[0].patient_id for row in mine}, organisation_id=organisation_id)
     return _appointment_rows(mine, now), (days.pop() if len(days) == 1 else None)
 
 

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from miwell.accounts.core.rules import Role
 from miwell.accounts.services import CurrentUser, require_role
+from miwell.audit import services as audit
 from miwell.scheduling.core.calendar_view import (
     MAX_APPOINTMENT_EVENTS,
     DayCount,
@@ -272,6 +273,7 @@ def calendar_events(
         )
         events = appointment_events(records, include_cancelled=filters.include_cancelled)
         appointments = len(records)
+        audit.viewed(session, actor, "appointments", clinic_patient_ids={r.patient_id for r in records}, organisation_id=organisation_id)
     free, free_note = 0, ""
     if shown.shows_free_slots:
         rows = session.exec(

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, delete, select, update
 
 from miwell.accounts.models import User
 from miwell.accounts.services import CurrentUser
+from miwell.audit import services as audit
 from miwell.scheduling.core.colours import PALETTE, default_colour
 from miwell.scheduling.models import (
     AccountLinkRequest,
@@ -159,6 +160,8 @@ def delete_doctor(session: Session, actor: CurrentUser, doctor_id: int, now: dat
     doctor = _owned(session, Doctor, doctor_id, organisation_id)
     _refuse_if_upcoming(session, Appointment.doctor_id == doctor_id, now, f"{doctor.full_name} still has")
     past = session.exec(delete(Appointment).where(col(Appointment.doctor_id) == doctor_id)).rowcount or 0
+    if past:  # a bulk delete: the change listener does not see these rows one by one
+        audit.record(session, "deleted", "appointment", actor, organisation_id=organisation_id, detail=f"{past} past appointments of a deleted doctor (#{doctor_id})")
     session.delete(doctor)  # agendas go with ON DELETE CASCADE
     session.flush()
     _touch_calendar(session, organisation_id)
@@ -229,6 +232,7 @@ def list_patients(session: Session, actor: CurrentUser, search: str = "", now: d
         .where(_matches(search, ClinicPatient.full_name, ClinicPatient.email, ClinicPatient.phone))
         .order_by(ClinicPatient.full_name, ClinicPatient.id)
     ).all()
+    audit.viewed(session, actor, "contact details", clinic_patient_ids=[row[0].id for row in rows], organisation_id=organisation_id)
     return [_patient_row(*row[:4], no_shows=row[4] or 0) for row in rows]
 
 
@@ -299,6 +303,8 @@ def delete_patient(session: Session, actor: CurrentUser, patient_id: int, now: d
         theirs.append(Appointment.client_id == self_client)
     _refuse_if_upcoming(session, or_(*theirs), now, f"{patient.full_name} still has")
     past = session.exec(delete(Appointment).where(col(Appointment.patient_id) == patient_id)).rowcount or 0
+    if past:  # a bulk delete: the change listener does not see these rows one by one
+        audit.record(session, "deleted", "appointment", actor, clinic_patient_id=patient_id, organisation_id=organisation_id, detail=f"{past} past appointments")
     if self_client is not None:
         session.exec(update(Appointment).where(col(Appointment.client_id) == self_client).values(client_id=None))
     session.delete(patient)  # the self-client goes with ON DELETE CASCADE

@@ -37,7 +37,7 @@ class LinkRequestsState(AuthState):
             ]
 
     @rx.event
-    @allow(PATIENT, PSYCHIATRIST, owns=Owns.OWN_ACCOUNT)
+    @allow(PATIENT, PSYCHIATRIST, owns=Owns.OWN_ACCOUNT, quietly=True)  # the account page of every role
     def load(self):
         user = self._require(*LINKABLE)
         if user is None:

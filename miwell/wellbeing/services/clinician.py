@@ -13,6 +13,7 @@ from miwell import push
 from miwell.accounts.core.rules import display_phone
 from miwell.accounts.models import PatientProfile, User
 from miwell.accounts.services import CurrentUser
+from miwell.audit import services as audit
 from miwell.ids import is_id
 from miwell.text import clean_block
 from miwell.timeutil import utcnow
@@ -111,6 +112,7 @@ def dashboard(session: Session, actor: CurrentUser, now: datetime | None = None)
     ).all():
         scores[pid][d] = s
 
+    audit.viewed(session, actor, "wellbeing entries", [pid for pid, *_ in rows])
     result = []
     for pid, name, tz, assist, last_day, last_score, sev, n_unreviewed in rows:
         today_ = calendar_rules.entry_day(now, tz)
@@ -161,6 +163,7 @@ def patient_contact(session: Session, actor: CurrentUser, patient_id: object) ->
     profile = patient_of(session, actor, patient_id)
     user = session.get(User, profile.user_id)
     assert user is not None
+    audit.viewed(session, actor, "contact details", [profile.user_id])
     return PatientContact(
         profile.user_id,
         user.full_name,
@@ -212,6 +215,7 @@ def review_feed(session: Session, actor: CurrentUser, limit: int = FEED_LIMIT) -
         FeedItem(_entry_view(e, feelings.get(e.id, ())), e.patient_id, name, bool(was_edited), body or "")  # type: ignore[arg-type]
         for e, name, was_edited, body in rows
     ]
+    audit.viewed(session, actor, "wellbeing entries", {item.patient_id for item in items})
     return items, int(total)
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from miwell import push
 from miwell.accounts.models import PatientProfile
 from miwell.accounts.services import CurrentUser
+from miwell.audit import services as audit
 from miwell.ids import is_id
 from miwell.notifications import services as alerts
 from miwell.timeutil import utcnow
@@ -371,6 +372,8 @@ def history(
     ``feeling`` limits the listed entries (not the chart) to those the patient tagged with it.
     """
     profile = readable_patient(session, actor, patient_id)
+    if actor.id != profile.user_id:
+        audit.viewed(session, actor, "wellbeing entries", [profile.user_id])
     if days not in HISTORY_RANGES:
         raise WellbeingError("Please choose 30, 90 or 365 days.")
     if feeling and feeling not in moods.FEELING_LABELS:

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from miwell import push
 from miwell.accounts.services import CurrentUser
+from miwell.audit import services as audit
 from miwell.ids import is_id
 from miwell.notifications import services as alerts
 from miwell.timeutil import utcnow
@@ -241,6 +242,8 @@ def answer(
 def scores(session: Session, actor: CurrentUser, patient_id: object) -> list[ScoreView]:
     """Completed questionnaires of a patient (themself, or one of the psychiatrist's), oldest first."""
     profile = readable_patient(session, actor, patient_id)
+    if actor.id != profile.user_id:
+        audit.viewed(session, actor, "questionnaires", [profile.user_id])
     rows = session.exec(
         select(QuestionnaireResponse)
         .where(QuestionnaireResponse.patient_id == profile.user_id, QuestionnaireResponse.completed_at.is_not(None))

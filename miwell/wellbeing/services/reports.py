@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from miwell.accounts.models import User
 from miwell.accounts.services import CurrentUser
+from miwell.audit import services as audit
 from miwell.scheduling.models import Appointment, Clinic, ClinicPatient, Doctor, Organisation
 from miwell.timeutil import utcnow
 from miwell.wellbeing.core import questionnaires as q
@@ -55,6 +56,8 @@ def report(
     start, end = parse_period(first, last, local_today(profile, now))
     user = session.get(User, profile.user_id)
     assert user is not None
+    if actor.id != profile.user_id:
+        audit.viewed(session, actor, "wellbeing report", [profile.user_id])
     rows = session.exec(
         select(MoodEntry)
         .where(MoodEntry.patient_id == profile.user_id, MoodEntry.day >= start - timedelta(days=6), MoodEntry.day <= end)
