@@ -108,3 +108,65 @@
   }
   setInterval(function () { check(); status(); }, 1000);
 })();
+
+// Inactivity: a clinical session ends after MIWELL_IDLE_MINUTES without activity (the server
+// enforces it; this warns a minute before and signs the tab out at the end). While someone is
+// using the page, it pings the server at most once a minute, so typing a long reply counts.
+(function () {
+  var WARN_SECONDS = 60, PING_EVERY_MS = 60000;
+  var lastPing = Date.now(), activeSincePing = false, box = null;
+  function limit() {
+    var el = document.getElementById("idle-limit");
+    return el ? parseInt(el.getAttribute("data-seconds") || "0", 10) || 0 : 0;
+  }
+  function ping() {
+    var button = document.getElementById("idle-keepalive");
+    if (!button) return;
+    button.click();
+    lastPing = Date.now();
+    activeSincePing = false;
+  }
+  function hide() {
+    if (box) { box.remove(); box = null; }
+  }
+  function show(left) {
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "idle-warning";
+      box.setAttribute("role", "alertdialog");
+      box.setAttribute("aria-live", "assertive");
+      box.setAttribute("aria-labelledby", "idle-warning-text");
+      box.style.cssText = "position:fixed;left:50%;bottom:5.5em;transform:translateX(-50%);z-index:1000;max-width:min(92vw,28em);" +
+        "background:var(--color-panel-solid,#fff);border:2px solid var(--amber-8,#e2a336);border-radius:12px;padding:1em 1.2em;" +
+        "box-shadow:0 8px 30px rgba(0,0,0,.2);font-size:1rem;line-height:1.4";
+      var text = document.createElement("p");
+      text.id = "idle-warning-text";
+      text.style.margin = "0 0 .75em";
+      var stay = document.createElement("button");
+      stay.type = "button";
+      stay.id = "idle-stay";
+      stay.textContent = "Stay signed in";
+      stay.style.cssText = "min-height:44px;padding:0 1.2em;border-radius:8px;border:0;background:var(--teal-9,#12a594);color:#fff;font-weight:600;font-size:1rem;cursor:pointer";
+      stay.addEventListener("click", function () { hide(); ping(); });
+      box.appendChild(text);
+      box.appendChild(stay);
+      document.body.appendChild(box);
+      stay.focus();
+    }
+    box.firstChild.textContent = "For safety, you will be signed out in " + left + " second" + (left === 1 ? "" : "s") +
+      " because nothing has happened on this page for a while.";
+  }
+  ["pointerdown", "keydown", "wheel", "touchstart", "input"].forEach(function (name) {
+    document.addEventListener(name, function () { activeSincePing = true; }, { capture: true, passive: true });
+  });
+  setInterval(function () {
+    var seconds = limit();
+    if (!seconds) { hide(); lastPing = Date.now(); return; }
+    var now = Date.now();
+    // Any activity while the warning shows counts as "stay", like the button.
+    if (activeSincePing && (box || now - lastPing >= PING_EVERY_MS)) { hide(); ping(); }
+    var left = Math.ceil(seconds - (now - lastPing) / 1000);
+    if (left <= 0) { window.location.href = "/session/end?why=idle"; return; }
+    if (left <= WARN_SECONDS) show(left); else hide();
+  }, 1000);
+})();

@@ -50,6 +50,10 @@ class Settings:
     alert_escalate_seconds: int = 1800
     # How long a freed slot is held for the waiting patient it was offered to.
     waitlist_hold_minutes: int = 30
+    # Sessions end after this long without activity (0: never): clinicians, staff and admins
+    # leave records open on shared screens; patients sign in on their own phones.
+    idle_minutes_clinical: int = 30
+    idle_minutes_patient: int = 0
 
 
 def default_database_url() -> str:
@@ -71,4 +75,6 @@ def get_settings() -> Settings:
         alert_email_seconds=int(os.environ.get("MIWELL_ALERT_EMAIL_SECONDS", "300")),
         alert_escalate_seconds=int(os.environ.get("MIWELL_ALERT_ESCALATE_SECONDS", "1800")),
         waitlist_hold_minutes=max(1, int(os.environ.get("MIWELL_WAITLIST_HOLD_MINUTES", "30"))),
+        idle_minutes_clinical=max(0, int(os.environ.get("MIWELL_IDLE_MINUTES", "30"))),
+        idle_minutes_patient=max(0, int(os.environ.get("MIWELL_IDLE_MINUTES_PATIENT", "0"))),
     )

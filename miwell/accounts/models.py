@@ -87,6 +87,9 @@ class AuthSession(SQLModel, table=True):
     token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
+    # Moved on by activity (each page load, and the page's ping while someone is using it); NULL
+    # for a role without an inactivity limit.
+    idle_expires_at: Optional[datetime] = Field(default=None)
 
 
 class LoginThrottle(SQLModel, table=True):

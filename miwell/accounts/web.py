@@ -134,7 +134,7 @@ def end(request: Request) -> Response:
         with session_scope() as s:
             service.end_session(s, token)
     why = request.query_params.get("why", "out")
-    response = RedirectResponse(_back_to(request, "/?signin=" + quote(why if why in ("out", "deleted") else "out")), status_code=303)
+    response = RedirectResponse(_back_to(request, "/?signin=" + quote(why if why in ("out", "deleted", "idle") else "out")), status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict", secure=secure_cookies(request))
     return _no_store(response)
 

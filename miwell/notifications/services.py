@@ -18,6 +18,7 @@ from miwell.accounts.core.passwords import token_hash
 from miwell.accounts.models import AuthSession, PatientProfile, User
 from miwell.accounts.core.rules import display_phone
 from miwell.accounts.services import CurrentUser
+from miwell.accounts.services.sessions import session_holds
 from miwell.audit import services as audit
 from miwell.ids import is_id
 from miwell.outreach.services import outbox
@@ -193,7 +194,7 @@ def watch_signature(session: Session, psychiatrist_id: int, session_token: str, 
         .where(
             AuthSession.token_hash == token_hash(session_token or "", get_settings().secret_key),
             AuthSession.user_id == psychiatrist_id,
-            AuthSession.expires_at > now,
+            session_holds(now),
         )
         .scalar_subquery()
     )

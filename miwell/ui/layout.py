@@ -193,6 +193,18 @@ def connection_marker() -> rx.Component:
     return rx.el.span(id="hydrated", data_state=rx.cond(rx.State.is_hydrated, "yes", "no"), style={"display": "none"})
 
 
+def idle_watch() -> rx.Component:
+    """What assets/miwell.js needs to end an idle session: the limit, and a button it presses to
+    tell the server someone is still using the page (a long reply being typed sends no event)."""
+    return rx.fragment(
+        rx.el.span(id="idle-limit", data_seconds=AuthState.idle_seconds, style={"display": "none"}),
+        rx.el.button(
+            on_click=AuthState.keep_alive, id="idle-keepalive", type="button", tab_index=-1, aria_hidden="true",
+            style={"display": "none"},
+        ),  # fmt: skip
+    )
+
+
 def signed_in_page(route: str, title: str, role: str = "", on_load: Any = None) -> Callable:
     """Register a page for signed-in users, guarded by role when one is given."""
 
@@ -211,6 +223,7 @@ def signed_in_page(route: str, title: str, role: str = "", on_load: Any = None) 
         def wrapped() -> rx.Component:
             return rx.box(
                 connection_marker(),
+                idle_watch(),
                 navbar(),
                 rx.el.main(
                     rx.box(

@@ -95,3 +95,29 @@ def test_signing_out_everywhere_else_from_the_account_page(new_page):
     expect(phone).to_have_url(at("/"))
     computer.goto("/patient/history")
     expect(computer).to_have_url(at("/patient/history"))
+
+
+def test_an_idle_clinical_session_warns_a_minute_before_and_then_ends(page, live_app):
+    """The page's clock is Playwright's: half an hour passes in a moment."""
+    page.clock.install()
+    log_in_as(page, "staff")
+    page.goto("/staff/patients")
+    expect(page.locator("#idle-limit")).to_have_attribute("data-seconds", "1800")
+
+    page.clock.fast_forward("29:05")
+    warning = page.get_by_role("alertdialog")
+    expect(warning).to_contain_text("you will be signed out in")
+    page.get_by_role("button", name="Stay signed in").click()
+    expect(warning).to_have_count(0)
+    # That "Stay" moves the server's limit on is tested at the handler (test_hardening_states).
+
+    page.clock.fast_forward("31:00")
+    expect(page).to_have_url(at("/"))
+    expect(page.get_by_text("You were signed out after a while without activity")).to_be_visible()
+    page.goto("/staff/patients")
+    expect(page).to_have_url(at("/"))  # the session is gone on the server as well
+
+
+def test_a_patient_page_has_no_inactivity_limit_by_default(page):
+    log_in_as(page, "patient")
+    expect(page.locator("#idle-limit")).to_have_attribute("data-seconds", "0")

@@ -164,6 +164,35 @@ def test_expired_session_is_not_accepted(engine):
         assert service.purge_expired_sessions(s) == 1
 
 
+def test_a_clinical_session_ends_after_inactivity_and_activity_moves_it_on(engine, monkeypatch):
+    with session_scope(engine) as s:
+        staff = make_user(s, "staff")
+        make_user(s, "psychiatrist")  # someone to take the patient
+        patient = make_user(s, "patient")
+        start = utcnow() - timedelta(minutes=20)
+        staff_token = service.start_session(s, staff.id, now=start)
+        patient_token = service.start_session(s, patient.id, now=start)
+    with session_scope(engine) as s:
+        # 20 minutes idle of 30: still signed in; reading without activity does not move it on.
+        assert service.resolve_session(s, staff_token, now=start + timedelta(minutes=29)) is not None
+        assert service.resolve_session(s, staff_token, now=start + timedelta(minutes=31)) is None
+        # A page load at minute 29 (activity) starts the 30 minutes again.
+        assert service.resolve_session(s, staff_token, now=start + timedelta(minutes=29), touch=True) is not None
+        assert service.resolve_session(s, staff_token, now=start + timedelta(minutes=58)) is not None
+        assert service.resolve_session(s, staff_token, now=start + timedelta(minutes=60)) is None
+        # Patients have no inactivity limit unless one is configured.
+        assert service.resolve_session(s, patient_token, now=start + timedelta(days=3)) is not None
+        assert service.other_sessions(s, as_current(staff), "", now=start + timedelta(minutes=60)) == 0
+        assert service.purge_expired_sessions(s, now=start + timedelta(minutes=60)) == 1
+
+
+def test_the_inactivity_limit_is_configured_per_kind_of_role():
+    assert rules.idle_limit("staff", 30, 0) == rules.idle_limit("admin", 30, 0) == timedelta(minutes=30)
+    assert rules.idle_limit("psychiatrist", 30, 0) == timedelta(minutes=30)
+    assert rules.idle_limit("patient", 30, 0) is None and rules.idle_limit("patient", 30, 120) == timedelta(hours=2)
+    assert rules.idle_limit("staff", 0, 0) is None
+
+
 def test_wrong_password_and_unknown_email_read_the_same(engine):
     with session_scope(engine) as s:
         make_user(s, "staff", email="known@example.org")

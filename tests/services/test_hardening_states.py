@@ -125,3 +125,28 @@ def test_cookie_values_are_read_from_a_cookie_header_whatever_else_it_holds():
     header = 'theme=dark; miwell_session="abc.def"; other=1=2; broken; miwell_session_x=zzz'
     assert web.cookie_value(header, "miwell_session") == "abc.def"
     assert web.cookie_value("", "miwell_session") == "" and web.cookie_value("a=b", "miwell_session") == ""
+
+
+def test_the_pages_activity_ping_starts_the_inactivity_limit_again(db):
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from miwell.accounts.models import AuthSession
+    from miwell.timeutil import utcnow
+
+    with session_scope(db) as s:
+        org = make_org(s, "Idle")
+        token = accounts.start_session(s, org.staff.id)
+        row = s.exec(select(AuthSession).where(AuthSession.user_id == org.staff.id)).one()
+        row.idle_expires_at = utcnow() + timedelta(seconds=30)  # nearly out
+    auth = _sub(_root(token), AuthState)
+    _call(auth, AuthState.keep_alive)
+    assert auth.idle_seconds == 30 * 60
+    with session_scope(db) as s:
+        row = s.exec(select(AuthSession).where(AuthSession.user_id == org.staff.id)).one()
+        assert row.idle_expires_at > utcnow() + timedelta(minutes=29)
+        row.idle_expires_at = utcnow() - timedelta(seconds=1)  # run out: the ping cannot revive it
+    _call(auth, AuthState.keep_alive)
+    with session_scope(db) as s:
+        assert accounts.resolve_session(s, token) is None

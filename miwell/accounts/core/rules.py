@@ -39,6 +39,12 @@ HOME_PAGES = {
 STATUS_PAGE = "/psychiatrist/status"
 
 
+def idle_limit(role: str, clinical_minutes: int, patient_minutes: int) -> timedelta | None:
+    """How long a session of ``role`` may go without activity; None: no limit."""
+    minutes = patient_minutes if role == Role.PATIENT.value else clinical_minutes
+    return timedelta(minutes=minutes) if minutes > 0 else None
+
+
 def home_page(role: str, standing: str = "") -> str:
     """Where a user lands; a psychiatrist who is not approved sees only their status page."""
     if role == Role.PSYCHIATRIST.value and standing != "approved":

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, delete, select, update
 
 from miwell import push
 from miwell.accounts.core import rules
@@ -165,34 +165,59 @@ def redeem_handoff(session: Session, token: str, nonce: str, now: datetime | Non
     return start_session(session, handoff.user_id, now), handoff.next_path
 
 
+def idle_limit_of(role: str) -> timedelta | None:
+    settings = get_settings()
+    return rules.idle_limit(role, settings.idle_minutes_clinical, settings.idle_minutes_patient)
+
+
+def session_holds(now: datetime):
+    """The SQL condition of a session still signed in: neither expired nor idle too long."""
+    return (AuthSession.expires_at > now) & (
+        AuthSession.idle_expires_at.is_(None) | (AuthSession.idle_expires_at > now)  # type: ignore[union-attr]
+    )
+
+
 def start_session(session: Session, user_id: int, now: datetime | None = None) -> str:
     """Open a session and return the raw token for the browser; only its hash is stored."""
     now = now or utcnow()
     token = new_token()
+    role = session.exec(select(User.role).where(User.id == user_id)).first() or ""
+    idle = idle_limit_of(role)
     session.add(
         AuthSession(
             user_id=user_id,
             token_hash=token_hash(token, get_settings().secret_key),
             created_at=now,
             expires_at=now + timedelta(days=get_settings().session_days),
+            idle_expires_at=now + idle if idle else None,
         )
     )
     return token
 
 
-def resolve_session(session: Session, token: str, now: datetime | None = None) -> CurrentUser | None:
-    """The session's user with their standing, in one query, or None."""
+def resolve_session(session: Session, token: str, now: datetime | None = None, touch: bool = False) -> CurrentUser | None:
+    """The session's user with their standing, in one query, or None (expired, or idle too long).
+
+    ``touch``: this is someone using the page (a page load, the page's activity ping), so the
+    inactivity limit starts again; one more statement, only for a role that has a limit.
+    """
     if not token or not isinstance(token, str) or len(token) > 200:
         return None
     now = now or utcnow()
     row = session.exec(
-        select(User, PsychiatristProfile.standing)
+        select(User, PsychiatristProfile.standing, AuthSession.id)
         .join(AuthSession, AuthSession.user_id == User.id)
         .outerjoin(PsychiatristProfile, PsychiatristProfile.user_id == User.id)
         .where(AuthSession.token_hash == token_hash(token, get_settings().secret_key))
-        .where(AuthSession.expires_at > now)
+        .where(session_holds(now))
     ).first()
-    return CurrentUser.of(row[0], row[1] or "") if row else None
+    if row is None:
+        return None
+    user, standing, session_id = row
+    idle = idle_limit_of(user.role)
+    if touch and idle:
+        session.exec(update(AuthSession).where(AuthSession.id == session_id).values(idle_expires_at=now + idle))
+    return CurrentUser.of(user, standing or "")
 
 
 def end_session(session: Session, token: str) -> None:
@@ -219,7 +244,7 @@ def other_sessions(session: Session, actor: CurrentUser, token: str, now: dateti
     return session.exec(
         select(func.count())
         .select_from(AuthSession)
-        .where(AuthSession.user_id == actor.id, AuthSession.expires_at > now)
+        .where(AuthSession.user_id == actor.id, session_holds(now))
         .where(AuthSession.token_hash != token_hash(str(token or ""), get_settings().secret_key))
     ).one()
 
@@ -238,7 +263,7 @@ def end_other_sessions(session: Session, actor: CurrentUser, token: str) -> int:
 
 
 def purge_expired_sessions(session: Session, now: datetime | None = None) -> int:
-    result = session.exec(delete(AuthSession).where(AuthSession.expires_at <= (now or utcnow())))
+    result = session.exec(delete(AuthSession).where(~session_holds(now or utcnow())))
     return result.rowcount or 0
 
 

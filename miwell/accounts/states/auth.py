@@ -11,7 +11,7 @@ from miwell.accounts import services as service
 from miwell.accounts import web
 from miwell.accounts.core.rules import Role, Standing, home_page
 from miwell.accounts.services import CurrentUser
-from miwell.accounts.states.policy import ANYONE, allow, Owns
+from miwell.accounts.states.policy import ANYONE, SIGNED_IN, allow, Owns
 from miwell.db import session_scope
 
 ROLE_LABELS = {r.value: r.label for r in Role}
@@ -42,19 +42,25 @@ class AuthState(rx.State):
     user_name: str = ""
     user_role: str = ""
     user_standing: str = ""
+    # Seconds without activity before the session ends (0: no limit); the page warns a minute before.
+    idle_seconds: int = 0
     _turned_away_at: float = 0.0
     _seen_user_id: int = 0
 
     def _session_token(self) -> str:
         return web.cookie_value(self.router.headers.cookie, web.SESSION_COOKIE)
 
-    def _current_user(self) -> CurrentUser | None:
-        """The signed-in user, read from the database so that a revoked session stops at once."""
+    def _current_user(self, touch: bool = False) -> CurrentUser | None:
+        """The signed-in user, read from the database so that a revoked session stops at once.
+
+        ``touch``: someone is using the page, so the inactivity limit starts again."""
         with session_scope() as s:
-            user = service.resolve_session(s, self._session_token())
+            user = service.resolve_session(s, self._session_token(), touch=touch)
         self.user_name = user.full_name if user else ""
         self.user_role = user.role if user else ""
         self.user_standing = user.standing if user else ""
+        idle = service.idle_limit_of(user.role) if user else None
+        self.idle_seconds = int(idle.total_seconds()) if idle else 0
         return user
 
     def _require(self, *roles: str) -> CurrentUser | None:
@@ -122,7 +128,7 @@ class AuthState(rx.State):
     async def guard(self, role: str = ""):
         """on_load of every signed-in page. Only redirects: each data handler checks again itself."""
         role = role if isinstance(role, str) else ""
-        user = self._current_user()
+        user = self._current_user(touch=True)  # a page load is activity
         if (user.id if user else 0) != self._seen_user_id:
             # Signed out elsewhere, expired, or someone else: nothing of the earlier user stays.
             await self._forget_everything()
@@ -139,6 +145,13 @@ class AuthState(rx.State):
         if role and user.role != role:
             labels = {"patient": "patients", "psychiatrist": "psychiatrists", "staff": "clinic staff", "admin": "admins"}
             return self._turn_away(user, f"That page is for {labels.get(role, role)} only. You are back on your home page.")
+        return None
+
+    @rx.event
+    @allow(SIGNED_IN, owns=Owns.OWN_ACCOUNT, pending_psychiatrists=True, quietly=True, activity=True)
+    def keep_alive(self):
+        """The page's ping while someone is using it (typing a long reply sends no other event):
+        the policy's check of the user, with ``touch``, is all it does."""
         return None
 
     @rx.event

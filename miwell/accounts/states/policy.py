@@ -71,12 +71,13 @@ class Rule:
 
 
 def allow(
-    *roles: str, owns: Owns, pending_psychiatrists: bool = False, quietly: bool = False
+    *roles: str, owns: Owns, pending_psychiatrists: bool = False, quietly: bool = False, activity: bool = False
 ) -> Callable[[Callable], Callable]:
     """Declare (and enforce) who may call the handler below. Put it under ``@rx.event``.
 
     ``quietly``: a refused caller gets nothing back instead of being sent home (for an on_load
-    that runs beside a page's own guard, which already does that)."""
+    that runs beside a page's own guard, which already does that). ``activity``: the call is
+    someone using the page, so their session's inactivity limit starts again."""
     unknown = set(roles) - {*ROLES, ANYONE, SIGNED_IN}
     if not roles or unknown:
         raise ValueError(f"allow() needs roles among {ROLES}, ANYONE or SIGNED_IN, not {sorted(unknown) or 'none'}")
@@ -91,7 +92,7 @@ def allow(
             # tap); the page's data handlers check the database again.
             practising = state.user_role != PSYCHIATRIST or state.user_standing == "approved"
             return (not rule.admits(state.user_role, practising)), None, None
-        user = state._current_user()
+        user = state._current_user(touch=True) if activity else state._current_user()
         if user is not None and rule.admits(user.role, user.practising):
             return False, None, user
         return True, (None if quietly else state._turn_away(user)), None

@@ -50,6 +50,7 @@ class LoginState(AuthState):
 LOGIN_NOTICES = {
     "expired": "That sign-in took too long or was used already. Please sign in again.",
     "out": "You are signed out.",
+    "idle": "You were signed out after a while without activity, so that nobody else at this screen sees your records.",
 }
 
 
