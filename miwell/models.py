@@ -10,7 +10,9 @@ from miwell.accounts.models import (
     PsychiatristInvitation,
     PsychiatristProfile,
     PsychiatristStandingChange,
+    RecoveryCode,
     SignInHandoff,
+    TwoFactor,
     User,
 )
 from miwell.scheduling.models import (
@@ -72,6 +74,7 @@ __all__ = [
     "OutboxMessage",
     "QuestionnaireResponse",
     "QuestionnaireSchedule",
+    "RecoveryCode",
     "PatientAssignment",
     "PatientProfile",
     "PsychiatristInvitation",
@@ -79,6 +82,7 @@ __all__ = [
     "PsychiatristStandingChange",
     "RiskAlert",
     "SafetyContact",
+    "TwoFactor",
     "SignInHandoff",
     "TaskPin",
     "UrgentRequest",

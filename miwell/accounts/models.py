@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, ForeignKeyConstraint, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, ForeignKeyConstraint, Integer, String, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from miwell.accounts.core.rules import ROLES, STANDINGS
@@ -48,6 +48,9 @@ class User(SQLModel, table=True):
             index=True,
         ),
     )
+    # Only the demo loader sets this: its accounts, with published passwords, sign in without an
+    # authenticator app so the demo stays quick. A real installation has no such account.
+    two_factor_exempt: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class PatientProfile(SQLModel, table=True):
@@ -226,3 +229,25 @@ class PsychiatristInvitation(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     used_at: Optional[datetime] = None
+
+
+class TwoFactor(SQLModel, table=True):
+    """A user's authenticator app: the shared secret and the newest code step used (a code works
+    once). The secret must be readable to check codes, so it is kept, like the session key, only
+    on the server; the recovery codes are hashed like passwords."""
+
+    __tablename__ = "two_factor"
+
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True))
+    secret: str = Field(max_length=64)
+    enabled_at: datetime = Field(default_factory=utcnow)
+    last_step: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+
+
+class RecoveryCode(SQLModel, table=True):
+    __tablename__ = "recovery_codes"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True))
+    code_hash: str = Field(max_length=255)
+    used_at: Optional[datetime] = Field(default=None)

@@ -101,10 +101,10 @@ def _row(who: Acting, at: datetime, action: str, subject: str, **fields: Any) ->
 
 
 def _acting_as(actor: Any | None) -> Acting:
-    """The context's actor, or the service's own ``actor`` when no handler set one (a test, the CLI)."""
+    """The service's own ``actor`` when it names one (with the request's address), else the context's."""
     who = current()
-    if who is SYSTEM and actor is not None:
-        return Acting(actor.id, actor.role)
+    if actor is not None:
+        return Acting(actor.id, actor.role, who.origin)
     return who
 
 

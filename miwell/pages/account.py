@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from miwell.accounts.states import AccountState
+from miwell.accounts.states import AccountState, TwoFactorState
 from miwell.outreach.states import EmailSettingsState
 from miwell.scheduling.states import LinkRequestsState
 from miwell.ui.layout import error_callout, field, signed_in_page
@@ -154,6 +154,106 @@ def _sessions() -> rx.Component:
     )
 
 
+_MONO = {"fontFamily": "ui-monospace, SFMono-Regular, Menlo, monospace", "letterSpacing": "0.05em"}
+
+
+def _input(label: str, id: str, name: str, **props) -> rx.Component:
+    """A labelled input whose form key differs from its id (two forms here both send "password")."""
+    return rx.vstack(
+        rx.el.label(label, html_for=id, style={"fontWeight": 500, "fontSize": "0.9em"}),
+        rx.input(id=id, name=name, width="100%", size="3", **props),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _password_form(button: str, on_submit, id: str, **button_props) -> rx.Component:
+    return rx.form(
+        rx.flex(
+            rx.box(_input("Password", f"{id}-password", "password", type="password", auto_complete="current-password", required=True), flex="1", min_width="12em"),
+            rx.button(button, type="submit", variant="soft", size="3", **button_props),
+            gap="0.75em",
+            align="end",
+            wrap="wrap",
+            width="100%",
+        ),
+        on_submit=on_submit,
+        reset_on_submit=True,
+        id=id,
+        width="100%",
+    )
+
+
+def _two_factor() -> rx.Component:
+    T = TwoFactorState
+    enrol = rx.vstack(
+        rx.text("Scan this code with an authenticator app on your phone, or type the key into it by hand.", size="2"),
+        rx.center(rx.image(src=T.qr, alt="QR code to add MiWell to your authenticator app", width="180px", height="180px"), width="100%"),
+        rx.text("Key: ", rx.text(T.secret_text, as_="span", id="account-totp-secret", style=_MONO), size="2", style={"wordBreak": "break-word"}),
+        rx.form(
+            rx.flex(
+                rx.box(_input("Code from the app", "tf-code", "code", auto_complete="one-time-code", required=True, style=_MONO), flex="1", min_width="10em"),
+                rx.button("Turn on", type="submit", size="3"),
+                gap="0.75em", align="end", wrap="wrap", width="100%",
+            ),  # fmt: skip
+            on_submit=T.confirm,
+            reset_on_submit=True,
+            width="100%",
+        ),
+        rx.button("Not now", variant="ghost", size="2", on_click=T.close),
+        spacing="3",
+        width="100%",
+    )
+    codes = rx.vstack(
+        rx.callout("Each code signs you in once if you lose your phone. Keep them somewhere safe: they are not shown again.", icon="key_round", color_scheme="amber", width="100%"),
+        rx.grid(rx.foreach(T.codes, lambda c: rx.text(c, size="3", style=_MONO)), columns="2", spacing="2", width="100%", id="account-recovery-codes"),
+        rx.button("I have kept them", variant="soft", size="3", on_click=T.close),
+        spacing="3",
+        width="100%",
+    )
+    card = rx.vstack(
+        rx.cond(
+            T.on,
+            rx.text(
+                "On: signing in asks for a code from your phone. ",
+                T.codes_left.to_string(), " recovery codes left.",
+                size="2", id="two-factor-status",
+            ),  # fmt: skip
+            rx.text(
+                rx.cond(T.required, "Required for your role, and set up at your next sign-in.", "Off. Turn it on so that a stolen password alone cannot open your account."),
+                size="2", id="two-factor-status",
+            ),  # fmt: skip
+        ),
+        rx.cond(
+            T.on,
+            rx.vstack(
+                _password_form("New recovery codes", T.new_codes, "tf-new-codes"),
+                rx.cond(
+                    T.required,
+                    rx.text("Lost your phone? An admin can reset it; you then set it up again at sign-in.", size="1", color_scheme="gray"),
+                    _password_form("Turn off", T.turn_off, "tf-off", color_scheme="red"),
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            rx.button("Turn on two-step sign-in", size="3", on_click=T.start, id="two-factor-start"),
+        ),
+        spacing="3",
+        width="100%",
+    )
+    return rx.card(
+        rx.vstack(
+            rx.heading("Two-step sign-in", size="4"),
+            error_callout(T.error, id="two-factor-error"),
+            rx.match(T.mode, ("enrol", enrol), ("codes", codes), card),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        id="two-factor-card",
+    )
+
+
 def _record_access() -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -209,7 +309,7 @@ def _delete() -> rx.Component:
     )
 
 
-@signed_in_page("/account", "Your account", on_load=[AccountState.load, LinkRequestsState.load, EmailSettingsState.load])
+@signed_in_page("/account", "Your account", on_load=[AccountState.load, TwoFactorState.load, LinkRequestsState.load, EmailSettingsState.load])
 def account() -> rx.Component:
     return rx.vstack(
         rx.heading("Your account", size="7"),
@@ -221,6 +321,7 @@ def account() -> rx.Component:
                 rx.vstack(
                     rx.cond(EmailSettingsState.loaded, email_settings_card()),
                     _password(),
+                    rx.cond(TwoFactorState.loaded, _two_factor()),
                     _sessions(),
                     rx.cond(AccountState.user_role == "patient", _record_access()),
                     _delete(),

@@ -96,6 +96,36 @@ def _locks() -> rx.Component:
     )
 
 
+def _lost_phone() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Lost phone", size="4"),
+                rx.text(
+                    "Resets someone's two-step sign-in: their authenticator app and recovery codes stop working, their "
+                    "sessions end, and they set up a new app at their next sign-in. Make sure it is them asking first.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                error_callout(AdminAccountsState.reset_error, id="reset-two-factor-error"),
+                rx.vstack(  # its own id: the new-account form above has an "email" field too
+                    rx.el.label("Their email", html_for="reset-email", style={"fontWeight": 500, "fontSize": "0.9em"}),
+                    rx.input(id="reset-email", name="email", type="email", required=True, width="100%", size="3"),
+                    spacing="1",
+                    width="100%",
+                ),
+                rx.button("Reset two-step sign-in", type="submit", variant="soft", color_scheme="amber", size="3"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=AdminAccountsState.reset_two_factor,
+            reset_on_submit=True,
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
 @signed_in_page("/admin", "Accounts", role="admin", on_load=AdminAccountsState.load)
 def admin_home() -> rx.Component:
     return rx.vstack(
@@ -112,7 +142,7 @@ def admin_home() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
-            rx.vstack(_new_account_form(), _locks(), spacing="4", width="100%"),
+            rx.vstack(_new_account_form(), _locks(), _lost_phone(), spacing="4", width="100%"),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
             width="100%",

@@ -12,9 +12,11 @@ from miwell.accounts.states.admin import AdminAccountsState
 from miwell.accounts.states.auth import ROLE_LABELS, STATUS_PAGE_ROLE, AuthState, form_data, text_arg
 from miwell.accounts.states.homes import PatientHomeState, StaffHomeState
 from miwell.accounts.states.signing_in import InvitationState, LoginState, RegisterState, StandingState
+from miwell.accounts.states.two_factor import TwoFactorState
 from miwell.accounts.states.vetting import InvitationRow, PsychiatristCard, VettingState
 
 __all__ = [
+    "TwoFactorState",
     "AccountState",
     "AdminAccountsState",
     "AuthState",

@@ -9,6 +9,7 @@ import reflex as rx
 from miwell.accounts import services as service
 from miwell.accounts.core.rules import Role
 from miwell.accounts.services import AccountError, CurrentUser
+from miwell.accounts.services import two_factor
 from miwell.accounts.states.auth import (
     ROLE_LABELS,
     AuthState,
@@ -29,6 +30,7 @@ class AdminAccountsState(AuthState):
     new_role: str = Role.STAFF.value
     organisations: list[dict[str, str]] = []
     locks: list[dict[str, str]] = []
+    reset_error: str = ""
 
     def _load(self, user: CurrentUser) -> None:
         with session_scope() as s:
@@ -61,6 +63,22 @@ class AdminAccountsState(AuthState):
         if not lifted:
             return rx.toast.info("There was nothing to lift for that address any more.")
         return rx.toast.success(f"Sign-in for {email} is open again from every device.")
+
+    @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
+    def reset_two_factor(self, form: dict[str, Any]):
+        """A lost phone, after the admin has made sure who is asking (call them back)."""
+        user = self._require(Role.ADMIN.value)
+        if user is None:
+            return self._turn_away(self._current_user())
+        try:
+            with session_scope() as s:
+                name = two_factor.admin_reset(s, user, form_data(form).get("email"))
+        except AccountError as exc:
+            self.reset_error = str(exc)
+            return None
+        self.reset_error = ""
+        return rx.toast.success(f"{name} sets up two-step sign-in again at their next sign-in; their sessions have ended.")
 
     @rx.event
     @allow(ADMIN, owns=Owns.MIWELL_WIDE)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import reflex as rx
 
 from miwell.accounts import services as service
 from miwell.accounts.core.rules import Role, home_page
+from miwell.accounts.core import two_factor as two_factor_rules
 from miwell.accounts.services import AccountError, CurrentUser
+from miwell.accounts.services import two_factor
 from miwell.accounts.states.auth import (
     AuthState,
     form_data,
@@ -17,14 +20,41 @@ from miwell.accounts.states.policy import ANYONE, PSYCHIATRIST, allow, Owns
 from miwell.db import session_scope
 
 
+# How long the second step may wait after a right password.
+SECOND_STEP_SECONDS = 300
+
+
 class LoginState(AuthState):
     error: str = ""
     notice: str = ""
+    # "password", then for two-step sign-in "code" (or "enrol" and "codes" the first time).
+    step: str = "password"
+    code_error: str = ""
+    qr: str = ""
+    secret_text: str = ""
+    recovery_codes: list[str] = []
+    # Between the password and the second step: whose, until when, how many wrong codes.
+    _pending_id: int = 0
+    _pending_until: float = 0.0
+    _enrol_secret: str = ""
+    _tries: int = 0
+
+    def _back_to_password(self, error: str = "") -> None:
+        self.step, self.error, self.code_error = "password", error, ""
+        self.qr = self.secret_text = self._enrol_secret = ""
+        self.recovery_codes = []
+        self._pending_id, self._pending_until, self._tries = 0, 0.0, 0
+
+    def _pending(self) -> CurrentUser | None:
+        if not self._pending_id or time.time() > self._pending_until:
+            return None
+        with session_scope() as s:
+            return two_factor.pending_user(s, self._pending_id)
 
     @rx.event
     @allow(ANYONE, owns=Owns.NOTHING_YET)
     def on_load(self):
-        self.error = ""
+        self._back_to_password()
         self.notice = LOGIN_NOTICES.get(self.router.url.query_parameters.get("signin", ""), "")
         user = self._current_user()
         if user is not None:
@@ -44,7 +74,61 @@ class LoginState(AuthState):
             self.error = result.error
             return
         self.error = self.notice = ""
-        return await self._sign_in(result.user)
+        with session_scope() as s:
+            step = two_factor.second_step(s, result.user)
+        if not step:
+            return await self._sign_in(result.user)
+        self._pending_id, self._pending_until, self._tries = result.user.id, time.time() + SECOND_STEP_SECONDS, 0
+        if step == "enrol":
+            enrolment = two_factor.start_enrolment(result.user)
+            self._enrol_secret, self.qr, self.secret_text = enrolment.secret, enrolment.qr, enrolment.grouped
+        self.step, self.code_error = step, ""
+        return None
+
+    @rx.event
+    @allow(ANYONE, owns=Owns.NOTHING_YET)
+    async def submit_code(self, form: dict[str, Any]):
+        form = form_data(form)
+        user = self._pending()
+        if user is None or self.step not in ("code", "enrol"):
+            self._back_to_password("That took too long. Please sign in again." if self._pending_id else "")
+            return None
+        try:
+            with session_scope() as s:
+                if self.step == "enrol":
+                    self.recovery_codes = two_factor.confirm_enrolment(s, user, self._enrol_secret, form.get("code"))
+                    right = True
+                else:
+                    right = two_factor.check_second_factor(s, user, form.get("code"))
+        except AccountError:
+            right = False
+        if not right:
+            self._tries += 1
+            if self._tries >= two_factor_rules.MAX_CODE_ATTEMPTS:
+                self._back_to_password("Too many wrong codes. Please sign in again.")
+                return None
+            await service.pause(0.3 * self._tries)
+            self.code_error = two_factor.WRONG_CODE
+            return None
+        if self.step == "enrol":
+            self.step, self.code_error, self.qr, self.secret_text, self._enrol_secret = "codes", "", "", "", ""
+            return None
+        return await self._sign_in(user)
+
+    @rx.event
+    @allow(ANYONE, owns=Owns.NOTHING_YET)
+    async def finish(self):
+        """After the recovery codes were shown: on into MiWell."""
+        user = self._pending()
+        if user is None or self.step != "codes":
+            self._back_to_password("That took too long. Please sign in again." if self._pending_id else "")
+            return None
+        return await self._sign_in(user)
+
+    @rx.event
+    @allow(ANYONE, owns=Owns.NOTHING_YET)
+    def cancel(self):
+        self._back_to_password()
 
 
 LOGIN_NOTICES = {
