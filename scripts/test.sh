@@ -5,9 +5,10 @@
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 
-# Debian's Chromium for the browser tests; poppler-utils' pdftoppm renders the PDF reports.
-if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null; then
-    PACKAGES="chromium chromium-driver fonts-noto-color-emoji poppler-utils"
+# Debian's Chromium for the browser tests; poppler-utils' pdftoppm renders the PDF reports;
+# Caddy fronts the production stack's test (scripts/serve.sh, over https://localhost).
+if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null || ! command -v caddy >/dev/null; then
+    PACKAGES="chromium chromium-driver fonts-noto-color-emoji poppler-utils caddy"
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         say "Installing Debian's $PACKAGES for the browser tests"
         apt-get update -qq && apt-get install -y -qq $PACKAGES >/dev/null
