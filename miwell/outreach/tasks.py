@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from miwell.db import session_scope
 from miwell.outreach.services import outbox, scans
 from miwell.outreach.services.mailer import configured_mailer
-from miwell.scheduling.services import waitlist
+from miwell.scheduling.services import retention, waitlist
 from miwell.settings import INSTANCE_DIR
 
 log = logging.getLogger("miwell.outreach")
@@ -63,6 +63,14 @@ def run_once() -> tuple[scans.ScanReport, outbox.SendReport]:
 @huey.periodic_task(crontab(minute="*"))
 def every_minute() -> None:
     run_once()
+
+
+@huey.periodic_task(crontab(minute="30", hour="3"))
+def nightly_retention() -> None:
+    """Anonymise what organisations keep no longer (scheduling/services/retention.py), at night."""
+    with session_scope() as session:
+        report = retention.apply_retention(session)
+    log.info("retention: %s", report)
 
 
 @huey.task()

@@ -129,6 +129,27 @@ def _online_booking() -> rx.Component:
     )
 
 
+def _retention() -> rx.Component:
+    return section_card(
+        "Keeping records",
+        rx.form(
+            rx.vstack(
+                error_callout(S.retention_error, id="retention-error"),
+                field("Years to keep personal details", "retention_years", type="number", min=1, max=100,
+                      default_value=S.retention_years, placeholder="Keep them",
+                      hint="Each night, older appointment notes, the names and contact details of patients last seen "
+                           "before then (unless linked to a MiWell account), and older entry notes of linked patients "
+                           "are anonymised. Counts and dates stay for reports. Blank keeps everything."),  # fmt: skip
+                rx.button("Save", type="submit", variant="soft"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=S.set_retention,
+            width="100%",
+        ),
+    )
+
+
 def _settings() -> rx.Component:
     return section_card(
         "Organisation",
@@ -205,7 +226,7 @@ def admin_organisation() -> rx.Component:
                 rx.grid(
                     _clinics(),
                     rx.vstack(
-                        _staff(), _online_booking(), _crisis_lines(), safety_contacts_card(), _settings(), spacing="4", width="100%"
+                        _staff(), _online_booking(), _crisis_lines(), safety_contacts_card(), _retention(), _settings(), spacing="4", width="100%"
                     ),
                     columns=rx.breakpoints(initial="1", md="2"),
                     spacing="4",

@@ -41,6 +41,9 @@ class Organisation(SQLModel, table=True):
     """A customer of MiWell: a charity or practice running one or more clinics."""
 
     __tablename__ = "organisations"
+    __table_args__ = (
+        CheckConstraint("retention_years IS NULL OR retention_years BETWEEN 1 AND 100", name="ck_organisations_retention"),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(max_length=120, unique=True)
@@ -48,6 +51,9 @@ class Organisation(SQLModel, table=True):
     calendar_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # Whether its patients with a linked MiWell account may book and cancel online (off until an admin opens it).
     online_booking: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # Personal details in records older than this many years are anonymised by a nightly job;
+    # None keeps them (see scheduling/services/retention.py).
+    retention_years: Optional[int] = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow)
 
 

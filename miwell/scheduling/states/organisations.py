@@ -10,7 +10,7 @@ from miwell.accounts.services import CurrentUser
 from miwell.accounts.states.auth import AuthState, form_data
 from miwell.accounts.states.policy import ADMIN, allow, Owns
 from miwell.scheduling import services as service
-from miwell.scheduling.services import SchedulingError
+from miwell.scheduling.services import SchedulingError, retention
 from miwell.scheduling.states.common import (
     ADMIN,
     _form,
@@ -91,6 +91,8 @@ class OrganisationPageState(AuthState):
     crisis_key: int = 0
     crisis_defaults: bool = True
     online_booking: bool = False
+    retention_years: str = ""
+    retention_error: str = ""
 
     def _load(self, user: CurrentUser) -> str:
         organisation_id = service.parse_id(self.org_ref)
@@ -111,6 +113,7 @@ class OrganisationPageState(AuthState):
         self._show_lines(lines)
         self.name = organisation.name
         self.online_booking = organisation.online_booking
+        self.retention_years = str(organisation.retention_years or "")
         self.clinics = [
             {"id": str(c.id), "name": c.name, "address": c.address, "timezone": c.timezone, "cutoff": str(c.cancel_cutoff_hours)}
             for c in clinics
@@ -177,6 +180,21 @@ class OrganisationPageState(AuthState):
             return rx.toast.error(error)
         self.online_booking = enabled
         return rx.toast.success("Patients can now book and cancel online." if enabled else "Online booking is closed.")
+
+    @rx.event
+    @allow(ADMIN, owns=Owns.MIWELL_WIDE)
+    def set_retention(self, form: dict[str, Any]):
+        user = self._require(ADMIN)
+        if user is None:
+            return self._turn_away(self._current_user())
+        typed = str(form_data(form).get("retention_years", ""))[:10]
+        self.retention_years = typed  # kept as typed, right or wrong
+        result, self.retention_error = _run(lambda s: retention.set_retention(s, user, service.parse_id(self.org_ref), typed))
+        if result is None:
+            return None
+        years = result.retention_years
+        self.retention_years = str(years or "")
+        return rx.toast.success(f"Personal details older than {years} years are anonymised each night." if years else "Records are kept.")
 
     @rx.event
     @allow(ADMIN, owns=Owns.MIWELL_WIDE)
