@@ -157,20 +157,10 @@ def _sessions() -> rx.Component:
 _MONO = {"fontFamily": "ui-monospace, SFMono-Regular, Menlo, monospace", "letterSpacing": "0.05em"}
 
 
-def _input(label: str, id: str, name: str, **props) -> rx.Component:
-    """A labelled input whose form key differs from its id (two forms here both send "password")."""
-    return rx.vstack(
-        rx.el.label(label, html_for=id, style={"fontWeight": 500, "fontSize": "0.9em"}),
-        rx.input(id=id, name=name, width="100%", size="3", **props),
-        spacing="1",
-        width="100%",
-    )
-
-
 def _password_form(button: str, on_submit, id: str, **button_props) -> rx.Component:
     return rx.form(
         rx.flex(
-            rx.box(_input("Password", f"{id}-password", "password", type="password", auto_complete="current-password", required=True), flex="1", min_width="12em"),
+            rx.box(field("Password", "password", type="password", id=f"{id}-password", auto_complete="current-password", required=True), flex="1", min_width="12em"),
             rx.button(button, type="submit", variant="soft", size="3", **button_props),
             gap="0.75em",
             align="end",
@@ -192,7 +182,7 @@ def _two_factor() -> rx.Component:
         rx.text("Key: ", rx.text(T.secret_text, as_="span", id="account-totp-secret", style=_MONO), size="2", style={"wordBreak": "break-word"}),
         rx.form(
             rx.flex(
-                rx.box(_input("Code from the app", "tf-code", "code", auto_complete="one-time-code", required=True, style=_MONO), flex="1", min_width="10em"),
+                rx.box(field("Code from the app", "code", id="tf-code", auto_complete="one-time-code", required=True, style=_MONO), flex="1", min_width="10em"),
                 rx.button("Turn on", type="submit", size="3"),
                 gap="0.75em", align="end", wrap="wrap", width="100%",
             ),  # fmt: skip

@@ -108,12 +108,8 @@ def _lost_phone() -> rx.Component:
                     color_scheme="gray",
                 ),
                 error_callout(AdminAccountsState.reset_error, id="reset-two-factor-error"),
-                rx.vstack(  # its own id: the new-account form above has an "email" field too
-                    rx.el.label("Their email", html_for="reset-email", style={"fontWeight": 500, "fontSize": "0.9em"}),
-                    rx.input(id="reset-email", name="email", type="email", required=True, width="100%", size="3"),
-                    spacing="1",
-                    width="100%",
-                ),
+                # Its own id: the new-account form above has an "email" field too.
+                field("Their email", "email", type="email", id="reset-email", required=True),
                 rx.button("Reset two-step sign-in", type="submit", variant="soft", color_scheme="amber", size="3"),
                 spacing="3",
                 width="100%",

@@ -276,11 +276,13 @@ def error_callout(message: rx.Var, id: str = "") -> rx.Component:
     )
 
 
-def field(label: str, name: str, type: str = "text", hint: str = "", **props: Any) -> rx.Component:
-    """A labelled input; its label is tied to it so screen readers and tests find it by name."""
+def field(label: str, name: str, type: str = "text", hint: str = "", id: str = "", **props: Any) -> rx.Component:
+    """A labelled input; its label is tied to it so screen readers and tests find it by name.
+
+    ``id`` when two forms of a page send the same field ``name`` (ids must differ)."""
     return rx.vstack(
-        rx.el.label(label, html_for=name, style={"fontWeight": 500, "fontSize": "0.9em"}),
-        rx.input(name=name, id=name, type=type, width="100%", size="3", **props),
+        rx.el.label(label, html_for=id or name, style={"fontWeight": 500, "fontSize": "0.9em"}),
+        rx.input(name=name, id=id or name, type=type, width="100%", size="3", **props),
         rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")) if hint else rx.fragment(),
         spacing="1",
         width="100%",

@@ -15,9 +15,6 @@ import inspect
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reflex.istate.data import RouterData
-from reflex.state import State
-from reflex_base import constants
 from sqlalchemy import text
 
 import miwell.db
@@ -27,6 +24,7 @@ from miwell.accounts.states.auth import AuthState
 from miwell.db import session_scope
 from miwell.scheduling import services as scheduling
 from tests.factories import as_current, make_user
+from tests.services.handler_helpers import state_for
 from tests.services.scheduling_helpers import make_org
 
 FORM_KEYS = (
@@ -120,19 +118,6 @@ def _fresh_sessions(engine, users: dict[str, int]) -> dict[str, str]:
         return {"signed out": "", **{role: accounts.start_session(s, user_id) for role, user_id in users.items()}}
 
 
-def _state(cls, token: str, path: str):
-    root = State(_reflex_internal_init=True)
-    root.router = RouterData.from_router_data(
-        {
-            constants.RouteVar.PATH: path,
-            constants.RouteVar.ORIGIN: path,
-            constants.RouteVar.HEADERS: {"origin": "http://test", "cookie": f"miwell_session={token}"},
-            constants.RouteVar.CLIENT_IP: "198.51.100.23",
-        }
-    )
-    return root.get_substate(cls.get_full_name().split("."))
-
-
 PATHS = ["/", "/psychiatrist/patients/{patient}", "/staff/doctors/{doctor}", "/staff/doctors/99999999999999999999999"]
 # The page each role's handlers are usually sent from (some read an id from the path).
 HOME_PATHS = {"psychiatrist": PATHS[1], "staff": PATHS[2]}
@@ -147,7 +132,7 @@ def _is_form(p: inspect.Parameter) -> bool:
 
 
 def _call(handler_cls, name: str, token: str, path: str, args: list) -> None:
-    state = _state(handler_cls, token, path)
+    state = state_for(handler_cls, token, path)
     result = handler_cls.event_handlers[name].fn(state, *args)
     if inspect.isasyncgen(result):
 

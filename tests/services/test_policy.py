@@ -28,9 +28,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from reflex.istate.data import RouterData
-from reflex.state import State
-from reflex_base import constants
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
@@ -46,6 +43,7 @@ from miwell.scheduling.services.slots import free_slots_in_organisation
 from miwell.timeutil import utcnow
 from miwell.wellbeing import services as wellbeing
 from tests.factories import as_current, make_user
+from tests.services.handler_helpers import state_for
 from tests.services.scheduling_helpers import accept_links, make_org
 from tests.services.wellbeing_helpers import task_library
 
@@ -76,7 +74,7 @@ def test_setvar_reaches_only_the_setters_under_the_policy():
     """Reflex's ``setvar(name, value)`` calls ``set_<name>``: a var without one cannot be set."""
     for cls in STATES:
         assert "setvar" in cls.event_handlers
-        state = _state(cls, "", "/")
+        state = state_for(cls, "", "/")
         backend = {n for c in cls.__mro__ for n in getattr(c, "__annotations__", {}) if n.startswith("_") and not n.startswith("__")}
         for var in [*cls.base_vars, *sorted(backend)]:
             if f"set_{var}" in cls.event_handlers:
@@ -203,19 +201,6 @@ def world(tmp_path_factory):
 # --- calling a handler as a browser would --------------------------------------------------------
 
 
-def _state(cls, token: str, path: str):
-    root = State(_reflex_internal_init=True)
-    root.router = RouterData.from_router_data(
-        {
-            constants.RouteVar.PATH: path,
-            constants.RouteVar.ORIGIN: path,
-            constants.RouteVar.HEADERS: {"origin": "http://test", "cookie": f"miwell_session={token}"},
-            constants.RouteVar.CLIENT_IP: "198.51.100.23",
-        }
-    )
-    return root.get_substate(cls.get_full_name().split("."))
-
-
 def _call(state, handler, args: list) -> list:
     """Run the handler; every update it returns or yields, in order."""
     result = handler.fn(state, *args)
@@ -334,7 +319,7 @@ def test_someone_elses_ids_are_refused(handler, world, monkeypatch):
     for caller, admitted in _attackers(rule):
         for args, path in _attempts(cls, name, world):
             where = f"{cls.__name__}.{name}{tuple(args)!r:.120} as {caller} on {path}"
-            state = _state(cls, tokens[caller], path)
+            state = state_for(cls, tokens[caller], path)
             if admitted:  # a crafted setvar first points the page's vars at the other's records
                 for setter in _page_setters(cls):
                     setter_params = list(inspect.signature(cls.event_handlers[setter].fn).parameters.values())[1:]
