@@ -85,6 +85,16 @@ def test_patients_may_turn_it_off_clinical_roles_may_not(engine):
             tf.turn_off(s, staff, PASSWORD)
 
 
+def test_wrong_codes_count_like_wrong_passwords_and_lock_the_device_out(engine):
+    with session_scope(engine) as s:
+        make_user(s, "staff", email="guessed@example.org")
+        results = [accounts.failed_second_step(s, "guessed@example.org", source="203.0.113.7") for _ in range(6)]
+        assert results[0].error == "" and results[-1].error  # the sixth: locked, as after six wrong passwords
+        locked = accounts.authenticate(s, "guessed@example.org", PASSWORD, source="203.0.113.7")
+        assert locked.user is None and locked.error == results[-1].error
+        assert accounts.authenticate(s, "guessed@example.org", PASSWORD, source="198.51.100.1").user is not None
+
+
 def test_an_admin_resets_a_lost_phone_and_the_sessions_end(engine):
     now = utcnow()
     with session_scope(engine) as s:

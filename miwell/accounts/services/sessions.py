@@ -75,6 +75,11 @@ def authenticate(
             session.delete(mine)
         return LoginResult(CurrentUser.of(user))
 
+    return _failure(session, address, mine, now)
+
+
+def _failure(session: Session, address: str, mine: LoginThrottle, now: datetime) -> LoginResult:
+    """Count a failed sign-in for the address and for this source; the answer says how to go on."""
     everyone = _throttle_row(session, address, rules.ANY_SOURCE)
     seen = rules.address_after_failure(_state_of(everyone), everyone.updated_at if everyone.failures else None, now)
     everyone.failures, everyone.locked_until, everyone.updated_at = seen.failures, None, now
@@ -84,6 +89,16 @@ def authenticate(
     if rules.is_locked(state, now):
         return LoginResult(None, rules.lock_message(state, now))
     return LoginResult(None, BAD_LOGIN, rules.failure_delay(max(seen.failures, state.failures)))
+
+
+def failed_second_step(session: Session, email: str, source: str = "", now: datetime | None = None) -> LoginResult:
+    """A wrong two-step code counts like a wrong password, in the same throttle: someone who has
+    the password cannot try codes faster than anyone can try passwords. ``error`` is a lock
+    message once this source is locked out, else empty."""
+    now = now or utcnow()
+    address = rules.normalise_email(email)[: rules.EMAIL_MAX_LENGTH]
+    result = _failure(session, address, _throttle_row(session, address, rules.throttle_source(source)), now)
+    return result if result.error != BAD_LOGIN else LoginResult(None, "", result.delay)
 
 
 @dataclass(frozen=True)

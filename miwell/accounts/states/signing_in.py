@@ -104,10 +104,15 @@ class LoginState(AuthState):
             right = False
         if not right:
             self._tries += 1
+            with session_scope() as s:
+                counted = service.failed_second_step(s, user.email, source=self.router.session.client_ip)
+            if counted.error:  # this device is locked out, as after wrong passwords
+                self._back_to_password(counted.error)
+                return None
             if self._tries >= two_factor_rules.MAX_CODE_ATTEMPTS:
                 self._back_to_password("Too many wrong codes. Please sign in again.")
                 return None
-            await service.pause(0.3 * self._tries)
+            await service.pause(max(counted.delay, 0.3 * self._tries))
             self.code_error = two_factor.WRONG_CODE
             return None
         if self.step == "enrol":
