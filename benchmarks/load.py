@@ -40,6 +40,7 @@ import socketio
 from tests.browser.server import start_app
 
 PORT = 3497
+PASSWORD = "calm-harbour-2026"  # tests.factories' password, which make_user gives every account
 SELF_CLIENT = "self"
 
 
@@ -49,6 +50,7 @@ class Person:
     user_id: int
     session: str
     path: str
+    email: str = ""
     samples: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: int = 0
 
@@ -56,12 +58,14 @@ class Person:
 def _names() -> dict[str, str]:
     """Full names of the handlers the clients send, from the app's own state classes."""
     import miwell.miwell  # noqa: F401 - registers every state
+    from miwell.accounts.states import LoginState
     from miwell.accounts.states.auth import AuthState
     from miwell.scheduling.states import DoctorPageState
     from miwell.wellbeing.states import DashboardState, TodayState
 
     return {
         "keep_alive": f"{AuthState.get_full_name()}.keep_alive",
+        "sign_in": f"{LoginState.get_full_name()}.submit",
         "choose_mood": f"{TodayState.get_full_name()}.choose_mood",
         "set_note": f"{TodayState.get_full_name()}.set_note",
         "save": f"{TodayState.get_full_name()}.save",
@@ -124,7 +128,7 @@ def _people(database_url: str, n: int) -> tuple[list[Person], list[int]]:
                 people.append(Person("psychiatrist", user.id, accounts.start_session(s, user.id), "/psychiatrist"))
             for i in range(patients):
                 user = make_user(s, "patient", email=f"load.patient.{tag}.{i}@example.org")
-                people.append(Person("patient", user.id, accounts.start_session(s, user.id), "/patient"))
+                people.append(Person("patient", user.id, accounts.start_session(s, user.id), "/patient", user.email))
             for i in range(receptionists):
                 user = make_user(s, "staff", email=f"load.desk.{tag}.{i}@example.org", organisation_id=organisation)
                 people.append(Person("receptionist", user.id, accounts.start_session(s, user.id), f"/staff/doctors/{doctor}"))
@@ -160,14 +164,15 @@ class Tab:
             socketio_path="/_event",
         )
 
-    async def send(self, kind: str, payload: dict | None = None, measure: bool = True) -> None:
+    async def send(self, kind: str, payload: dict | None = None, measure: bool = True, path: str = "") -> None:
         """Send one event and wait for its final update; record the round trip."""
+        path = path or self.person.path
         while not self.updates.empty():
             self.updates.get_nowait()
         event = {
             "name": self.names[kind],
             "payload": payload or {},
-            "router_data": {"pathname": self.person.path, "query": {}, "asPath": self.person.path},
+            "router_data": {"pathname": path, "query": {}, "asPath": path},
         }
         started = time.perf_counter()
         await self.client.emit("event", event, namespace="/_event")
@@ -204,6 +209,12 @@ async def _act(tab: Tab, pace: float, until: float, clinic_patients: list[int], 
     await asyncio.sleep(rng.uniform(0, pace))  # people do not all start on the same tick
     # The socket's first update carries the router's data, whatever the event: not measured.
     await tab.send("keep_alive", measure=False)
+    if person.role == "patient":
+        # Signing in on the sign-in page: the password check (argon2, slow on purpose) and the
+        # one-time handoff. The browser would then load /session/start; this tab already has
+        # the session that makes.
+        tab.warm.add("sign_in")  # once per person, and measured
+        await tab.send("sign_in", {"form": {"email": person.email, "password": PASSWORD}}, path="/")
     if person.role == "receptionist":
         await tab.send("doctor_page", measure=False)
     day = date.today() + timedelta(days=rng.randint(0, 20))
@@ -310,7 +321,7 @@ def main() -> int:
                 kinds[kind] += samples
         floor = statistics.median(kinds["keep_alive"]) if kinds.get("keep_alive") else None
         parts = []
-        for kind in ("keep_alive", "choose_mood", "set_note", "save", "dashboard", "pick_day", "choose_slot", "book"):
+        for kind in ("keep_alive", "sign_in", "choose_mood", "set_note", "save", "dashboard", "pick_day", "choose_slot", "book"):
             if kinds.get(kind):
                 median = statistics.median(kinds[kind])
                 extra = f" ({median - floor:+.1f})" if floor is not None and kind != "keep_alive" else ""

@@ -39,6 +39,9 @@ export MIWELL_UPSTREAM="127.0.0.1:$APP_PORT"
 export MIWELL_FRONTEND_PORT="$APP_PORT" MIWELL_BACKEND_PORT="$APP_PORT"
 export GRANIAN_WORKERS="${MIWELL_WORKERS:-2}"
 export MIWELL_COOKIE_SECURE=true
+# Caddy is the one proxy in front: the client's own address (sign-in throttle, audit log) is the
+# last one it adds to X-Forwarded-For, not Caddy's.
+export REFLEX_TRUSTED_PROXY_HOPS=1
 if [ "$MIWELL_HTTPS_PORT" = 443 ]; then
     export MIWELL_PUBLIC_URL="${MIWELL_PUBLIC_URL:-https://$MIWELL_DOMAIN}"
 else

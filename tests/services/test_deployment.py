@@ -42,6 +42,9 @@ def test_the_compose_stack_has_its_four_services_with_health_checks_and_volumes(
     assert app["depends_on"] == {"db": {"condition": "service_healthy"}, "redis": {"condition": "service_healthy"}}
     assert app["environment"]["MIWELL_DATABASE_URL"].startswith("postgresql+psycopg://")
     assert "ports" not in app and "ports" not in services["db"]  # only Caddy faces the network
+    # Behind exactly one proxy: sign-in throttling and the audit log see the client's address.
+    assert app["environment"]["REFLEX_TRUSTED_PROXY_HOPS"] == "1"
+    assert "REFLEX_TRUSTED_PROXY_HOPS=1" in (ROOT / "scripts/serve.sh").read_text()
     assert "443:443" in services["caddy"]["ports"]
 
 
