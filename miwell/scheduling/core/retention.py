@@ -29,5 +29,8 @@ def cutoff(now: datetime, years: int) -> datetime:
         return now.replace(year=now.year - years, day=28)
 
 
+FORMER_PATIENT = "Former patient #"
+
+
 def former_patient_name(record_id: int) -> str:
-    return f"Former patient #{record_id}"
+    return f"{FORMER_PATIENT}{record_id}"

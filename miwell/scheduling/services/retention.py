@@ -16,12 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, not_, update
+from sqlalchemy import String, cast, exists, literal, not_, update
 from sqlmodel import Session, col, select
 
 from miwell.accounts.services import CurrentUser
 from miwell.audit import services as audit
-from miwell.scheduling.core.retention import cutoff, former_patient_name, parse_years
+from miwell.scheduling.core.retention import FORMER_PATIENT, cutoff, parse_years
 from miwell.scheduling.models import Appointment, ClinicPatient, Organisation, WaitlistEntry
 from miwell.scheduling.services.common import _organisation, _require_admin
 from miwell.timeutil import utcnow
@@ -72,14 +72,14 @@ def apply_retention(session: Session, now: datetime | None = None) -> RetentionR
                 exists(ended),
                 not_(exists(recent)),
                 not_(exists(waiting)),
-                not_(ClinicPatient.full_name.startswith("Former patient #")),
+                not_(ClinicPatient.full_name.startswith(FORMER_PATIENT)),
             )
         ).all()
-        for record_id in stale:
+        if stale:  # one statement for them all; the name says which record it was
             session.exec(
                 update(ClinicPatient)
-                .where(ClinicPatient.id == record_id)
-                .values(full_name=former_patient_name(record_id), phone=None, email=None, date_of_birth=None)
+                .where(col(ClinicPatient.id).in_(stale))
+                .values(full_name=literal(FORMER_PATIENT) + cast(ClinicPatient.id, String), phone=None, email=None, date_of_birth=None)
             )
         linked = select(ClinicPatient.user_id).where(
             ClinicPatient.organisation_id == organisation_id, col(ClinicPatient.user_id).is_not(None)
