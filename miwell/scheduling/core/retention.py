@@ -29,8 +29,5 @@ def cutoff(now: datetime, years: int) -> datetime:
         return now.replace(year=now.year - years, day=28)
 
 
+# An anonymised clinic record's name: this, then its id ("Former patient #12").
 FORMER_PATIENT = "Former patient #"
-
-
-def former_patient_name(record_id: int) -> str:
-    return f"{FORMER_PATIENT}{record_id}"
