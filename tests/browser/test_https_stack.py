@@ -201,6 +201,15 @@ def _run_apart(coroutine_function):
         return pool.submit(lambda: asyncio.run(coroutine_function())).result()
 
 
+async def _until_shown(tab, shown, seconds: float = 30) -> None:
+    """Asks the page again until it shows what `shown` looks for. Reflex 0.10's updates carry no
+    mark of the event they answer, so the update after an event may still be an earlier one's."""
+    deadline = time.monotonic() + seconds
+    while not shown(tab) and time.monotonic() < deadline:
+        await tab.send("keep_alive", measure=False)
+        await asyncio.sleep(0.2)
+
+
 def test_a_restart_under_load_loses_no_session_and_no_saved_entry(stack):
     """The stack is stopped (as an operator stops it) while patients keep saving, and started
     again: every save that was answered is in the database, every tab is still signed in, and a
@@ -246,6 +255,8 @@ def test_a_restart_under_load_loses_no_session_and_no_saved_entry(stack):
         # Chosen and typed, not saved: only the tab's state (in Redis) holds it.
         await asyncio.gather(*(t.send("choose_mood", {"score": 5}) for t in typing))
         await asyncio.gather(*(t.send("set_note", {"value": f"typed by {t.person.user_id}"}) for t in typing))
+        # An update may be a late answer to an earlier event: wait until each tab shows what was typed.
+        await asyncio.gather(*(_until_shown(t, lambda t: t.var("note") == f"typed by {t.person.user_id}" and t.var("score") == 5) for t in typing))
         stopped = asyncio.Event()
         saving = [asyncio.create_task(keep_saving(t, stopped)) for t in tabs if t.person in savers]
         await asyncio.sleep(2)  # under way
@@ -264,6 +275,8 @@ def test_a_restart_under_load_loses_no_session_and_no_saved_entry(stack):
         await asyncio.gather(*(t.open() for t in tabs))
         await asyncio.gather(*(t.send("keep_alive", measure=False) for t in tabs))
         await asyncio.gather(*(t.send("save") for t in tabs if t.person in typists))  # no note sent: the typed one
+        # Saved as the page shows it (or its error), not merely the next update to arrive.
+        await asyncio.gather(*(_until_shown(t, lambda t: t.var("saved") is True or bool(t.var("error"))) for t in tabs if t.person in typists))
         await asyncio.gather(*(t.send("keep_alive", measure=False) for t in tabs))  # and every update read
         deltas = [t.delta for t in tabs]
         await asyncio.gather(*(t.close() for t in tabs), return_exceptions=True)
