@@ -8,14 +8,18 @@ from miwell.ui.layout import error_callout, field, public_page
 _MONO = {"fontFamily": "ui-monospace, SFMono-Regular, Menlo, monospace", "letterSpacing": "0.05em"}
 
 
+def _notice() -> rx.Component:
+    return rx.cond(
+        LoginState.notice != "",
+        rx.callout(LoginState.notice, icon="info", color_scheme="teal", id="login-notice", width="100%"),
+    )
+
+
 def _password_step() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.heading("Sign in", size="5"),
-            rx.cond(
-                LoginState.notice != "",
-                rx.callout(LoginState.notice, icon="info", color_scheme="teal", id="login-notice", width="100%"),
-            ),
+            _notice(),
             error_callout(LoginState.error, id="login-error"),
             field("Email", "email", type="email", auto_complete="username", required=True),
             field("Password", "password", type="password", auto_complete="current-password", required=True),
@@ -60,6 +64,7 @@ def _enrol_step() -> rx.Component:
     return rx.vstack(
         rx.el.span(id="login-step-enrol", style={"display": "none"}),
         rx.heading("Set up two-step sign-in", size="5"),
+        _notice(),
         rx.text(
             "Your role needs a second step when you sign in, so that a password alone never opens patients' records. "
             "Scan this code with an authenticator app on your phone, or type the key into it by hand.",

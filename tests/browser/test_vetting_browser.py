@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import at, log_in_as, register_patient, register_psychiatrist, sql, unique_email
+from tests.browser.helpers import TOTP_SECRETS, at, log_in_as, totp_code, register_patient, register_psychiatrist, sql, unique_email
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +70,18 @@ def test_an_invitation_link_makes_an_approved_account_once(new_page):
     invited.get_by_label("Password", exact=True).fill("quiet-river-4821")
     invited.get_by_label("Repeat the password").fill("quiet-river-4821")
     invited.get_by_role("button", name="Create my account").click()
-    expect(invited).to_have_url(at("/psychiatrist"))  # approved at once: straight to their patients
+    # Approved at once, so like every clinician they set up two-step sign-in before any patient
+    # record opens: the sign-in page's second step, without typing the password again.
+    expect(invited.locator("#login-step-enrol")).to_be_attached()
+    expect(invited.locator("#login-notice")).to_contain_text("Your account is ready")
+    assert not [c for c in invited.context.cookies() if c["name"] == "miwell_session"]  # no session yet
+    secret = invited.locator("#totp-secret").inner_text().replace(" ", "")
+    TOTP_SECRETS[email.lower()] = secret
+    invited.get_by_label("Code").fill(totp_code(email))
+    invited.get_by_role("button", name="Turn on and continue").click()
+    expect(invited.locator("#recovery-codes .recovery-code")).to_have_count(10)
+    invited.get_by_role("button", name="I have kept them: continue").click()
+    expect(invited).to_have_url(at("/psychiatrist"))
 
     again = new_page()
     again.goto(url)

@@ -150,3 +150,33 @@ def test_the_pages_activity_ping_starts_the_inactivity_limit_again(db):
     _call(auth, AuthState.keep_alive)
     with session_scope(db) as s:
         assert accounts.resolve_session(s, token) is None
+
+
+def test_an_invited_psychiatrist_sets_up_two_step_sign_in_before_any_session(db):
+    """Approved at once by the invitation, so no session (nor handoff to one) until the second
+    step is set up: the invitation hands the tab to the sign-in page's enrolment step."""
+    from sqlmodel import select
+
+    from miwell.accounts.models import AuthSession, SignInHandoff
+    from miwell.accounts.states.signing_in import LOGIN_NOTICES, InvitationState, LoginState
+    from tests.factories import as_current
+
+    with session_scope(db) as s:
+        admin = as_current(make_user(s, "admin"))
+        code = accounts.invite_psychiatrist(s, admin, "dr.new@example.org", "Dr New")
+    root = _root("")
+    invitation = _sub(root, InvitationState)
+    invitation._code, invitation.email = code, "dr.new@example.org"
+    form = {"full_name": "Dr New", "phone": "020 7946 0101", "registration_number": "GMC 7012345",
+            "password": "quiet-river-4821", "confirm": "quiet-river-4821"}
+    events = _call(invitation, InvitationState.submit, form)
+    assert invitation.error == ""
+    login = _sub(root, LoginState)
+    assert login.step == "enrol" and login.qr.startswith("data:image/svg") and login._handed_over
+    assert "_redirect" in str(events) and '"/"' in str(events)  # on to the sign-in page
+    with session_scope(db) as s:
+        assert s.exec(select(AuthSession)).all() == [] and s.exec(select(SignInHandoff)).all() == []
+    _call(login, LoginState.on_load)  # the sign-in page opens on the second step, once
+    assert login.step == "enrol" and login.notice == LOGIN_NOTICES["invited"]
+    _call(login, LoginState.on_load)  # a later visit starts again from the password
+    assert login.step == "password" and login._pending_id == 0

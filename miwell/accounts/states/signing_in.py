@@ -39,6 +39,8 @@ class LoginState(AuthState):
     _pending_until: float = 0.0
     _enrol_secret: str = ""
     _tries: int = 0
+    # Set by the invitation page, which hands a new psychiatrist straight to the second step.
+    _handed_over: bool = False
 
     def _back_to_password(self, error: str = "") -> None:
         self.step, self.error, self.code_error = "password", error, ""
@@ -55,6 +57,11 @@ class LoginState(AuthState):
     @rx.event
     @allow(ANYONE, owns=Owns.NOTHING_YET)
     def on_load(self):
+        if self._handed_over and self._pending() is not None:
+            self._handed_over = False
+            self.notice = LOGIN_NOTICES["invited"]
+            return None
+        self._handed_over = False
         self._back_to_password()
         self.notice = LOGIN_NOTICES.get(self.router.url.query_parameters.get("signin", ""), "")
         user = self._current_user()
@@ -82,13 +89,17 @@ class LoginState(AuthState):
             self.error = result.error
             return
         self.error = self.notice = ""
+        return await self._after_password(result.user)
+
+    async def _after_password(self, user: CurrentUser) -> Any:
+        """The password was right (or just chosen): signed in, or on to the second step."""
         with session_scope() as s:
-            step = two_factor.second_step(s, result.user)
+            step = two_factor.second_step(s, user)
         if not step:
-            return await self._sign_in(result.user)
-        self._pending_id, self._pending_until, self._tries = result.user.id, time.time() + SECOND_STEP_SECONDS, 0
+            return await self._sign_in(user)
+        self._pending_id, self._pending_until, self._tries = user.id, time.time() + SECOND_STEP_SECONDS, 0
         if step == "enrol":
-            enrolment = two_factor.start_enrolment(result.user)
+            enrolment = two_factor.start_enrolment(user)
             self._enrol_secret, self.qr, self.secret_text = enrolment.secret, enrolment.qr, enrolment.grouped
         self.step, self.code_error = step, ""
         return None
@@ -108,8 +119,9 @@ class LoginState(AuthState):
                     right = True
                 else:
                     right = two_factor.check_second_factor(s, user, form.get("code"))
-        except AccountError:
-            right = False
+            problem = ""
+        except AccountError as exc:
+            right, problem = False, str(exc)
         if not right:
             self._tries += 1
             with session_scope() as s:
@@ -121,7 +133,7 @@ class LoginState(AuthState):
                 self._back_to_password("Too many wrong codes. Please sign in again.")
                 return None
             await service.pause(max(counted.delay, 0.3 * self._tries))
-            self.code_error = two_factor.WRONG_CODE
+            self.code_error = problem or two_factor.WRONG_CODE
             return None
         if self.step == "enrol":
             self.step, self.code_error, self.qr, self.secret_text, self._enrol_secret = "codes", "", "", "", ""
@@ -147,6 +159,7 @@ class LoginState(AuthState):
 LOGIN_NOTICES = {
     "expired": "That sign-in took too long or was used already. Please sign in again.",
     "out": "You are signed out.",
+    "invited": "Your account is ready. One more step: set up two-step sign-in, which MiWell asks of every clinician.",
     "idle": "You were signed out after a while without activity, so that nobody else at this screen sees your records.",
 }
 
@@ -250,7 +263,14 @@ class InvitationState(AuthState):
             self.error = str(exc)
             return
         self.error = ""
-        return await self._sign_in(current)
+        # Approved at once, so like any clinician they set up two-step sign-in before their first
+        # session: the sign-in page's second step, in this tab, without typing the password again.
+        login = await self.get_state(LoginState)
+        events = await login._after_password(current)
+        if login._pending_id != current.id:
+            return events  # no second step asked (cannot happen for a psychiatrist today)
+        login._handed_over = True
+        return rx.redirect("/")
 
 
 class StandingState(AuthState):
