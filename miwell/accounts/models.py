@@ -233,13 +233,13 @@ class PsychiatristInvitation(SQLModel, table=True):
 
 class TwoFactor(SQLModel, table=True):
     """A user's authenticator app: the shared secret and the newest code step used (a code works
-    once). The secret must be readable to check codes, so it is kept, like the session key, only
-    on the server; the recovery codes are hashed like passwords."""
+    once). The secret must be readable to check codes, so it is sealed with a key derived from the
+    server's secret key (never in the database); the recovery codes are hashed like passwords."""
 
     __tablename__ = "two_factor"
 
     user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True))
-    secret: str = Field(max_length=64)
+    secret: str = Field(max_length=255)
     enabled_at: datetime = Field(default_factory=utcnow)
     last_step: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
 

@@ -111,3 +111,23 @@ def test_an_admin_resets_a_lost_phone_and_the_sessions_end(engine):
         assert accounts.resolve_session(s, token) is None
         reset = s.exec(select(AuditEvent).where(AuditEvent.detail == "two-step sign-in reset by an admin")).one()
         assert (reset.actor_id, reset.record_id) == (admin.id, staff.id)
+
+
+def test_the_secret_is_sealed_and_a_changed_server_key_is_said_not_taken_for_a_wrong_code(engine, monkeypatch):
+    import miwell.accounts.services.two_factor as module
+    from miwell.accounts.models import TwoFactor
+    from miwell.settings import get_settings
+
+    now = utcnow()
+    with session_scope(engine) as s:
+        staff = as_current(make_user(s, "staff"))
+        secret, codes = _enrol(s, staff, now)
+        stored = s.get(TwoFactor, staff.id).secret
+        assert secret not in stored  # a copy of the database makes no codes
+    settings = get_settings()
+    monkeypatch.setattr(module, "get_settings", lambda: type(settings)(**{**settings.__dict__, "secret_key": "a new key"}))
+    later = now + timedelta(seconds=60)
+    with session_scope(engine) as s:
+        with pytest.raises(AccountError, match="cannot be checked"):
+            tf.check_second_factor(s, staff, pyotp.TOTP(secret).at(later), now=later)
+        assert tf.check_second_factor(s, staff, codes[0], now=later)  # recovery codes still open the door

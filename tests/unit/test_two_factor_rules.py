@@ -52,3 +52,15 @@ def test_the_qr_code_is_drawn_on_the_server_and_names_the_account():
     assert uri.startswith("otpauth://totp/MiWell:dr.shah%40example.org?secret=" + SECRET)
     assert tf.qr_data_uri(uri).startswith("data:image/svg+xml")
     assert tf.grouped("ABCDEFGH") == "ABCD EFGH"
+
+
+@given(st.text(min_size=1, max_size=40), st.text(min_size=1, max_size=40))
+def test_a_sealed_secret_opens_only_with_the_key_that_sealed_it(key, other):
+    secret = pyotp.random_base32()
+    sealed = tf.seal(secret, key)
+    assert secret not in sealed and len(sealed) <= 255  # fits the column
+    assert tf.unseal(sealed, key) == secret
+    if other != key:
+        assert tf.unseal(sealed, other) is None
+    assert tf.unseal(secret, key) is None  # never sealed: not taken for a secret
+    assert tf.unseal(sealed[:-2] + ("A" if sealed[-2] != "A" else "B") + sealed[-1], key) is None  # tampered

@@ -15,9 +15,14 @@ from miwell.accounts.core.rules import Role
 from miwell.accounts.models import AuthSession, RecoveryCode, TwoFactor, User
 from miwell.accounts.services.base import AccountError, CurrentUser, PermissionDenied, require_role
 from miwell.audit import services as audit
+from miwell.settings import get_settings
 from miwell.timeutil import utcnow
 
 WRONG_CODE = "That code is not right (or was used already). Codes change every 30 seconds: try the newest one."
+UNREADABLE = (
+    "Your authenticator app cannot be checked on this server (its key has changed). "
+    "Sign in with one of your recovery codes, or ask an admin to reset your two-step sign-in."
+)
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ def confirm_enrolment(session: Session, user: CurrentUser, secret: str, code: ob
     if not secret or (step := rules.matching_step(secret, code, now)) is None:
         raise AccountError(WRONG_CODE)
     session.exec(delete(TwoFactor).where(TwoFactor.user_id == user_id))
-    session.add(TwoFactor(user_id=user_id, secret=secret, enabled_at=now, last_step=step))
+    session.add(TwoFactor(user_id=user_id, secret=rules.seal(secret, get_settings().secret_key), enabled_at=now, last_step=step))
     codes = _replace_recovery_codes(session, user_id)
     audit.record(session, "changed", "sign-in security", user, record_id=user_id, detail="two-step sign-in turned on")
     return codes
@@ -74,25 +79,30 @@ def _replace_recovery_codes(session: Session, user_id: int) -> list[str]:
 
 
 def check_second_factor(session: Session, user: CurrentUser, code: object, now: datetime | None = None) -> bool:
-    """A right code from the app (each works once), or an unused recovery code (then used up)."""
+    """A right code from the app (each works once), or an unused recovery code (then used up).
+
+    Raises AccountError(UNREADABLE) for a code that is not a recovery code when this server's key
+    no longer opens the app's secret, so the person learns why rather than "wrong code"."""
     now, user_id = now or utcnow(), user.id
     factor = session.get(TwoFactor, user_id)
     if factor is None:
         return False
-    step = rules.matching_step(factor.secret, code, now, factor.last_step)
+    secret = rules.unseal(factor.secret, get_settings().secret_key)
+    step = rules.matching_step(secret, code, now, factor.last_step) if secret else None
     if step is not None:
         factor.last_step = step
         session.add(factor)
         return True
     typed = rules.normalise_recovery_code(code)
-    if not typed:
-        return False
-    for recovery in session.exec(select(RecoveryCode).where(RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None))).all():
+    unused = select(RecoveryCode).where(RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None))
+    for recovery in session.exec(unused).all() if typed else []:
         if verify_password(typed, recovery.code_hash):
             recovery.used_at = now
             session.add(recovery)
             audit.record(session, "changed", "sign-in security", user, record_id=user_id, detail="a recovery code was used")
             return True
+    if secret is None:
+        raise AccountError(UNREADABLE)
     return False
 
 
