@@ -180,3 +180,30 @@ def test_an_invited_psychiatrist_sets_up_two_step_sign_in_before_any_session(db)
     assert login.step == "enrol" and login.notice == LOGIN_NOTICES["invited"]
     _call(login, LoginState.on_load)  # a later visit starts again from the password
     assert login.step == "password" and login._pending_id == 0
+
+
+def test_a_data_event_reads_its_session_once_and_a_later_look_reads_it_again(db):
+    """The policy's check hands the admitted user to the handler's own first look (one session
+    query per event, not two); only once, and only for the same cookie."""
+    from miwell.accounts.states import policy
+    from tests.services.scheduling_helpers import count_statements
+
+    with session_scope(db) as s:
+        make_user(s, "psychiatrist")
+        patient = make_user(s, "patient")
+        token = accounts.start_session(s, patient.id)
+    today = _sub(_root(token), TodayState)
+    _call(today, TodayState.load)
+    _call(today, TodayState.choose_mood, 5)
+    with count_statements(db) as statements:
+        _call(today, TodayState.save)
+    assert today.saved and today.error == ""
+    assert len([q for q in statements if "JOIN auth_sessions" in q]) == 1, statements
+
+    held = policy._admitted.set(("the cookie", "someone"))
+    try:
+        assert policy.take_admitted("another cookie") is None
+        assert policy.take_admitted("the cookie") == "someone"
+        assert policy.take_admitted("the cookie") is None  # once
+    finally:
+        policy._admitted.reset(held)

@@ -11,7 +11,7 @@ from miwell.accounts import services as service
 from miwell.accounts import web
 from miwell.accounts.core.rules import Role, Standing, home_page
 from miwell.accounts.services import CurrentUser
-from miwell.accounts.states.policy import ANYONE, SIGNED_IN, allow, Owns
+from miwell.accounts.states.policy import ANYONE, SIGNED_IN, allow, Owns, take_admitted
 from miwell.db import session_scope
 
 ROLE_LABELS = {r.value: r.label for r in Role}
@@ -54,8 +54,10 @@ class AuthState(rx.State):
         """The signed-in user, read from the database so that a revoked session stops at once.
 
         ``touch``: someone is using the page, so the inactivity limit starts again."""
-        with session_scope() as s:
-            user = service.resolve_session(s, self._session_token(), touch=touch)
+        user = None if touch else take_admitted(self._session_token())
+        if user is None:
+            with session_scope() as s:
+                user = service.resolve_session(s, self._session_token(), touch=touch)
         self.user_name = user.full_name if user else ""
         self.user_role = user.role if user else ""
         self.user_standing = user.standing if user else ""
