@@ -70,6 +70,30 @@ def psychiatrist_status() -> rx.Component:
                         ),
                     ),
                 ),
+                (
+                    "approved",
+                    _panel(
+                        "circle-check",
+                        "teal",
+                        "Your account is approved",
+                        rx.text("Your patients are waiting on your home page.", size="3"),
+                        rx.link(rx.button("Open my patients", size="3"), href="/psychiatrist"),
+                    ),
+                ),
+                (
+                    "signed out",
+                    _panel(
+                        "log-in",
+                        "teal",
+                        "Please sign in again",
+                        rx.text(
+                            "Your account has changed (an admin may have approved it), so this session ended. "
+                            "Sign in again to continue; a clinician's account first sets up two-step sign-in.",
+                            size="3",
+                        ),
+                        rx.link(rx.button("Sign in", size="3"), href="/"),
+                    ),
+                ),
                 rx.spinner(size="3"),
             ),
             max_width="620px",

@@ -118,15 +118,22 @@ def navbar() -> rx.Component:
         rx.hstack(
             rx.hstack(brand(), rx.box(_nav_links(), display=wide), spacing="6", align="center"),
             rx.hstack(
-                rx.vstack(
-                    rx.text(AuthState.user_name, weight="medium", size="2", id="nav-user-name", white_space="nowrap"),
-                    rx.badge(AuthState.role_label, variant="soft", size="1"),
-                    spacing="0",
-                    align="end",
-                    display=rx.breakpoints(initial="none", sm="flex"),
+                # Empty once the session has ended under an open page (a push found no user).
+                rx.cond(
+                    AuthState.user_role != "",
+                    rx.vstack(
+                        rx.text(AuthState.user_name, weight="medium", size="2", id="nav-user-name", white_space="nowrap"),
+                        rx.badge(AuthState.role_label, variant="soft", size="1"),
+                        spacing="0",
+                        align="end",
+                        display=rx.breakpoints(initial="none", sm="flex"),
+                    ),
                 ),
                 rx.hstack(
-                    rx.cond(AuthState.practising, rx.link(rx.button("Account", variant="soft"), href="/account")),
+                    rx.cond(
+                        AuthState.practising & (AuthState.user_role != ""),
+                        rx.link(rx.button("Account", variant="soft"), href="/account"),
+                    ),
                     rx.button("Log out", variant="outline", on_click=AuthState.log_out),
                     spacing="3",
                     display=wide,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import TOTP_SECRETS, at, log_in_as, totp_code, register_patient, register_psychiatrist, sql, unique_email
+from tests.browser.helpers import TOTP_SECRETS, at, log_in, log_in_as, totp_code, register_patient, register_psychiatrist, sql, unique_email
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,13 @@ def test_a_psychiatrist_who_signs_up_waits_until_an_admin_approves_then_gets_a_p
     expect(admin.locator(".pending-psychiatrist", has_text="Dr Casey Vetted")).to_have_count(0)
     expect(admin.locator("#psychiatrists-table")).to_contain_text("GMC register checked")
 
-    applicant.goto("/psychiatrist/status")
+    # Approved: the session that began without two-step sign-in is ended, and the open status page
+    # hears it at once; the next sign-in sets two-step up before any patient's record opens.
+    expect(applicant.locator("#standing-panel")).to_contain_text("Please sign in again", timeout=15000)
+    expect(applicant.locator("#standing-panel")).not_to_contain_text("7012345")
+    applicant.get_by_role("button", name="Sign in").click()
+    expect(applicant).to_have_url(at("/"))
+    log_in(applicant, email, "quiet-river-4821")
     expect(applicant).to_have_url(at("/psychiatrist"))
 
     # Everyone else stops taking new patients for a moment, so the next patient must be theirs.

@@ -71,6 +71,19 @@ def test_the_services_name_the_pages_their_changes_touch(engine, recorded):
     with session_scope(engine) as s:
         accounts.end_session(s, token)
     assert recorded.sent[-1] == [push.user_topic(t.doctor.id)]
+    with session_scope(engine) as s:  # an admin's decision reaches the applicant's open status page
+        from tests.factories import as_current, make_user
+
+        admin = as_current(make_user(s, "admin"))
+        applicant = accounts.register(
+            s, role="psychiatrist", full_name="Dr Waiting", email="dr.waiting@example.org", phone="020 7946 0111",
+            password="steady-lantern-42", registration_number="GMC 7654321",
+        )
+        s.flush()
+        applicant_id = applicant.id
+    with session_scope(engine) as s:
+        accounts.change_standing(s, admin, applicant_id, "rejected", "Not on the register")
+    assert recorded.sent[-1] == [push.user_topic(applicant_id)]
 
 
 def test_a_failing_channel_never_undoes_a_save(engine):

@@ -93,6 +93,20 @@ def test_approval_is_recorded_and_opens_assignment(engine):
         assert _psychiatrist_of(s, _patient(s)) == newcomer.id  # now the least loaded who may take patients
 
 
+def test_approval_ends_the_sessions_begun_without_two_step_sign_in(engine):
+    from miwell.accounts.services import two_factor
+
+    with session_scope(engine) as s:
+        admin = as_current(make_user(s, "admin"))
+        newcomer = _sign_up_psychiatrist(s)
+        token = service.start_session(s, newcomer.id)
+        assert service.resolve_session(s, token).standing == "pending"  # the status page only
+        service.change_standing(s, admin, newcomer.id, "approved", "GMC register checked")
+        assert service.resolve_session(s, token) is None  # patients' records would open: sign in again
+        fresh = service.resolve_session(s, service.start_session(s, newcomer.id))
+        assert two_factor.second_step(s, fresh) == "enrol"
+
+
 def test_rejection_is_recorded_and_approving_a_deleted_account_says_so(engine):
     with session_scope(engine) as s:
         admin = as_current(make_user(s, "admin"))

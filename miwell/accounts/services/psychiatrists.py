@@ -22,6 +22,7 @@ from miwell.accounts.models import (
     PsychiatristInvitation,
     PsychiatristProfile,
     PsychiatristStandingChange,
+    TwoFactor,
     User,
 )
 from miwell.accounts.services.base import (
@@ -331,6 +332,14 @@ def change_standing(
         )
         handed = len(plan)
         end_all_sessions(session, user.id)  # type: ignore[arg-type]
+    elif (
+        new_standing == Standing.APPROVED.value
+        and not user.two_factor_exempt
+        and session.get(TwoFactor, user.id) is None
+    ):
+        # Their sessions began when two-step sign-in was not asked of them (nobody's records were
+        # open to them): approved, they set it up before patients' records open.
+        end_all_sessions(session, user.id)  # type: ignore[arg-type]
     session.add(
         PsychiatristStandingChange(
             psychiatrist_id=user.id,
@@ -347,6 +356,7 @@ def change_standing(
     profile.standing_reason = clean_reason
     profile.standing_changed_at = now
     session.add(profile)
+    push.publish_after_commit(session, push.user_topic(user.id))  # their open status page shows it
     session.flush()
     return StandingResult(user.full_name, new_standing, handed, alerts if handed else 0)
 

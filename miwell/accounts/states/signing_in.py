@@ -8,8 +8,9 @@ from typing import Any
 
 import reflex as rx
 
+from miwell import live, push
 from miwell.accounts import services as service
-from miwell.accounts.core.rules import Role, home_page
+from miwell.accounts.core.rules import STATUS_PAGE, Role, home_page
 from miwell.accounts.core import two_factor as two_factor_rules
 from miwell.accounts.services import AccountError, CurrentUser
 from miwell.accounts.services import two_factor
@@ -274,8 +275,11 @@ class InvitationState(AuthState):
 
 
 class StandingState(AuthState):
-    """The only page of a psychiatrist who is not approved: where their account stands."""
+    """The only page of a psychiatrist who is not approved: where their account stands. It hears
+    an admin's decision while open: a rejection shows with its reason; an approval ends the session
+    (two-step sign-in comes first), so the page asks them to sign in again."""
 
+    # "pending", "rejected", "suspended", "approved", or "signed out" (the session ended meanwhile).
     standing: str = ""
     reason: str = ""
     changed: str = ""
@@ -287,7 +291,24 @@ class StandingState(AuthState):
         user = self._current_user()
         if user is None or user.role != Role.PSYCHIATRIST.value:
             return
+        self._show(user)
+        live.subscribe(self.router.session.client_token, {push.user_topic(user.id)}, refresh_standing_tab)
+
+    def _show(self, user: CurrentUser) -> None:
         with session_scope() as s:
             view = service.own_standing(s, user)
         self.standing, self.reason, self.changed = view.standing, view.reason, view.changed
         self.registration_number = view.registration_number
+
+
+async def refresh_standing_tab(app: Any, client_token: str) -> None:
+    """An admin decided (or the sessions ended): show where the account stands now."""
+    async with app.modify_state(rx.BaseStateToken(ident=client_token, cls=StandingState)) as root:
+        state = await root.get_state(StandingState)
+        user = state._current_user()
+        if user is None or user.role != Role.PSYCHIATRIST.value or state.router.url.path.rstrip("/") != STATUS_PAGE:
+            live.unsubscribe(client_token)
+            if user is None:  # nothing of the account stays on screen
+                state.standing, state.reason, state.changed, state.registration_number = "signed out", "", "", ""
+            return
+        state._show(user)
