@@ -185,7 +185,9 @@ def _subject_ids(session: OrmSession, table: str, obj: Any, entry_patients: dict
     if table in ("mood_entry_feelings", "entry_replies"):
         entry_id = obj.entry_id
         if entry_id not in entry_patients:
-            entry_patients[entry_id] = session.execute(select(MoodEntry.patient_id).where(MoodEntry.id == entry_id)).scalar()
+            # A save flushes the entry with its feelings: it is in the session already, no query.
+            entry = session.get(MoodEntry, entry_id)
+            entry_patients[entry_id] = entry.patient_id if entry is not None else None
         return {"record_id": entry_id if table == "mood_entry_feelings" else obj.id, "patient_id": entry_patients[entry_id]}
     if table in ("risk_alerts", "questionnaire_responses"):
         return {"record_id": obj.id, "patient_id": obj.patient_id}
